@@ -1,0 +1,258 @@
+"""From input tables to encoded arrays: vehicles and parts in code order, fitment rows compiled.
+
+Vehicle codes are positions in the vehicle ids sorted bytewise. Part codes are positions after
+sorting parts by (category, part_id), so one category is one contiguous range of codes: that is
+what lets a (vehicle, category) query read one run of links (see ``_core``).
+
+A fitment row names either a ``vehicle_id`` or ``make`` + ``model`` + ``year_from`` +
+``year_to``. Range rows are expanded to the vehicles they match, as ACES year-range applications
+are expanded to base vehicles; any fitment column that is also a vehicle column acts as a
+qualifier (null = any value). Qualifiers apply to range rows only: a row naming a vehicle_id is
+taken as it is.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._ids import IdDictionary
+from ._tables import check_unique, int_column, require_columns, string_column
+from .errors import ColumnTypeError, DataError, UnknownIdError
+
+__all__ = ["Applications", "encode_fitments", "encode_parts", "encode_vehicles"]
+
+VEHICLE_COLUMNS = ("vehicle_id", "make", "model", "year")
+PART_COLUMNS = ("part_id", "brand", "part_number", "category")
+RANGE_COLUMNS = ("make", "model", "year_from", "year_to")
+DETAIL_COLUMNS = ("position", "qty", "note")
+MIN_YEAR, MAX_YEAR = 1896, 2100  # ACES's earliest model year; a generous upper bound
+
+
+def encode_vehicles(vehicles: pa.Table) -> pa.Table:
+    """Validate the vehicles table and return it sorted by vehicle_id (the code order)."""
+    require_columns(vehicles, "vehicles", VEHICLE_COLUMNS)
+    ids = string_column(vehicles, "vehicles", "vehicle_id")
+    check_unique(ids, "vehicles", "vehicle_id")
+    columns = {
+        "vehicle_id": ids.cast(pa.string()),
+        "make": string_column(vehicles, "vehicles", "make").cast(pa.string()),
+        "model": string_column(vehicles, "vehicles", "model").cast(pa.string()),
+        "year": int_column(vehicles, "vehicles", "year", low=MIN_YEAR, high=MAX_YEAR).cast(
+            pa.int16()
+        ),
+    }
+    table = vehicles.select([c for c in vehicles.column_names if c not in columns])
+    for position, (name, column) in enumerate(columns.items()):
+        table = table.add_column(position, name, column)
+    return table.take(pc.sort_indices(table, [("vehicle_id", "ascending")]))
+
+
+def encode_parts(parts: pa.Table) -> tuple[pa.Table, pa.Array, npt.NDArray[np.int32]]:
+    """Validate parts; return them in code order, the sorted categories and category starts."""
+    require_columns(parts, "parts", PART_COLUMNS)
+    ids = string_column(parts, "parts", "part_id")
+    check_unique(ids, "parts", "part_id")
+    columns = {"part_id": ids.cast(pa.string())}
+    for name in PART_COLUMNS[1:]:
+        columns[name] = string_column(parts, "parts", name).cast(pa.string())
+    columns["universal"] = _universal_column(parts)
+    table = parts.select([c for c in parts.column_names if c not in columns])
+    for position, (name, column) in enumerate(columns.items()):
+        table = table.add_column(position, name, column)
+    table = table.take(pc.sort_indices(table, [("category", "ascending"), ("part_id", "ascending")]))
+    categories = pc.unique(table.column("category").combine_chunks())
+    counts = pc.value_counts(table.column("category")).field("counts").to_numpy()
+    starts = np.zeros(len(categories) + 1, np.int32)
+    np.cumsum(counts, out=starts[1:])
+    return table, categories, starts
+
+
+def _universal_column(parts: pa.Table) -> pa.ChunkedArray:
+    if "universal" not in parts.column_names:
+        return pa.chunked_array([pa.array(np.zeros(parts.num_rows, bool))])
+    column = parts.column("universal")
+    if pa.types.is_null(column.type):
+        return pa.chunked_array([pa.array(np.zeros(parts.num_rows, bool))])
+    if not pa.types.is_boolean(column.type):
+        raise ColumnTypeError(f"parts.universal must hold booleans, got {column.type}")
+    return column.fill_null(False)
+
+
+@dataclass(frozen=True)
+class Applications:
+    """Fitment rows compiled to codes: one entry per (vehicle, part, detail) application."""
+
+    vehicle: npt.NDArray[np.int32]
+    part: npt.NDArray[np.int32]
+    detail: npt.NDArray[np.int32]
+    details: pa.Table
+    fitment_rows: int
+    unmatched_rows: int
+    universal_rows: int
+
+
+def encode_fitments(
+    fitments: pa.Table | None, vehicles: pa.Table, vehicle_ids: IdDictionary,
+    part_ids: IdDictionary, universal: npt.NDArray[np.bool_],
+) -> Applications:
+    """Compile fitment rows to application codes (vehicle, part, detail)."""
+    if fitments is None:
+        fitments = pa.table({"part_id": pa.array([], pa.string())})
+    require_columns(fitments, "fitments", ("part_id",))
+    if "vehicle_id" not in fitments.column_names:
+        require_columns(fitments, "fitments", RANGE_COLUMNS)
+    part = _codes(fitments, "part_id", part_ids, nullable=False)
+    details, detail = _detail_codes(fitments)
+    vehicle = (
+        _codes(fitments, "vehicle_id", vehicle_ids, nullable=True)
+        if "vehicle_id" in fitments.column_names
+        else np.full(fitments.num_rows, -1, np.int32)
+    )
+    rows, matched = _expand_ranges(fitments, vehicles, np.flatnonzero(vehicle < 0))
+    row = np.concatenate([np.flatnonzero(vehicle >= 0), rows])
+    vehicle = np.concatenate([vehicle[vehicle >= 0], matched])
+    keep = ~universal[part[row]]
+    row, vehicle = row[keep], vehicle[keep]
+    return Applications(
+        vehicle=vehicle.astype(np.int32),
+        part=part[row],
+        detail=detail[row],
+        details=details,
+        fitment_rows=fitments.num_rows,
+        unmatched_rows=int(np.count_nonzero(vehicle_range_rows_without_match(fitments, rows))),
+        universal_rows=int(np.count_nonzero(universal[part])),
+    )
+
+
+def vehicle_range_rows_without_match(fitments: pa.Table, matched_rows: np.ndarray) -> np.ndarray:
+    """Mask of range rows (vehicle_id null) that matched no vehicle."""
+    is_range = np.ones(fitments.num_rows, bool)
+    if "vehicle_id" in fitments.column_names:
+        is_range = fitments.column("vehicle_id").is_null().to_numpy(zero_copy_only=False)
+    hit = np.zeros(fitments.num_rows, bool)
+    hit[matched_rows] = True
+    return is_range & ~hit
+
+
+def _codes(table: pa.Table, name: str, ids: IdDictionary, *, nullable: bool) -> np.ndarray:
+    column = string_column(table, "fitments", name, nullable=nullable)
+    codes = ids.codes(column, on_unknown="skip")
+    unknown = (codes < 0) & ~column.is_null().to_numpy(zero_copy_only=False)
+    if unknown.any():
+        row = int(np.argmax(unknown))
+        raise UnknownIdError(
+            f"fitments.{name} {column[row].as_py()!r} at row {row} is not in {ids.table}"
+        )
+    return codes
+
+
+def _detail_codes(fitments: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Distinct (position, qty, note) rows and each fitment row's code among them."""
+    n = fitments.num_rows
+    present = {name: name in fitments.column_names for name in DETAIL_COLUMNS}
+    columns = {
+        "position": string_column(fitments, "fitments", "position", nullable=True)
+        if present["position"] else pa.chunked_array([pa.nulls(n, pa.string())]),
+        "qty": int_column(fitments, "fitments", "qty", nullable=True, low=0, high=32767)
+        if present["qty"] else pa.chunked_array([pa.nulls(n, pa.int64())]),
+        "note": string_column(fitments, "fitments", "note", nullable=True)
+        if present["note"] else pa.chunked_array([pa.nulls(n, pa.string())]),
+    }
+    key = np.zeros(n, np.int64)
+    bound = 1
+    for name, column in columns.items():
+        encoded = column.cast(pa.string() if name != "qty" else pa.int64()).dictionary_encode()
+        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], encoded.type)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+        key, bound = _dense_codes(key * (len(encoded.dictionary) + 1) + codes,
+                                  bound * (len(encoded.dictionary) + 1))
+    first_row = np.zeros(bound, np.int64)
+    first_row[key[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first row
+    taken = pa.array(first_row)
+    details = pa.table({name: columns[name].take(taken) for name in DETAIL_COLUMNS})
+    return details.set_column(1, "qty", details.column("qty").cast(pa.int16())), key.astype(
+        np.int32
+    )
+
+
+def _dense_codes(key: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
+    """Renumber ``key`` (values below ``bound``) densely in key order; O(n) when bound is small.
+
+    Renumbering after each column keeps the mixed-radix key below rows x column cardinality, so
+    it can never overflow int64.
+    """
+    if bound <= 1 << 24:
+        used = np.bincount(key, minlength=bound) > 0
+        lookup = np.cumsum(used) - 1
+        return lookup[key], int(used.sum())
+    distinct, inverse = np.unique(key, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), len(distinct)
+
+
+def _expand_ranges(
+    fitments: pa.Table, vehicles: pa.Table, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expand range rows (indices ``rows``) to (row, vehicle code) pairs with a polars join."""
+    if len(rows) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int32)
+    require_columns(fitments, "fitments", RANGE_COLUMNS)
+    subset = fitments.take(pa.array(rows))
+    for name in ("make", "model"):
+        string_column(subset, "fitments", name)  # a row needs vehicle_id or make+model+years
+    years = {n: int_column(subset, "fitments", n, low=MIN_YEAR, high=MAX_YEAR) for n in
+             ("year_from", "year_to")}
+    reversed_rows = pc.greater(years["year_from"], years["year_to"])
+    if pc.any(reversed_rows).as_py():
+        bad = int(pc.index(reversed_rows, True).as_py())
+        raise DataError(
+            f"fitments.year_from must be <= year_to, got {years['year_from'][bad]} > "
+            f"{years['year_to'][bad]} at row {int(rows[bad])}"
+        )
+    qualifiers = _qualifier_columns(fitments, vehicles)
+    wanted = pl.from_arrow(subset.select(["make", "model", *qualifiers])).with_columns(
+        row=pl.Series(rows), year_from=pl.Series(years["year_from"]),
+        year_to=pl.Series(years["year_to"]),
+    )
+    wanted = wanted.with_columns(pl.col(c).cast(pl.String) for c in ("make", "model"))
+    fleet = pl.from_arrow(vehicles.select(["make", "model", "year", *qualifiers])).with_columns(
+        vehicle=pl.int_range(pl.len(), dtype=pl.Int32)
+    )
+    matched = wanted.join(fleet, on=["make", "model"], how="inner", suffix="_vehicle").filter(
+        pl.col("year").is_between(pl.col("year_from"), pl.col("year_to")),
+        *[pl.col(q).is_null() | (pl.col(q) == pl.col(f"{q}_vehicle")) for q in qualifiers],
+    )
+    return matched["row"].to_numpy(), matched["vehicle"].to_numpy().astype(np.int32)
+
+
+def _qualifier_columns(fitments: pa.Table, vehicles: pa.Table) -> list[str]:
+    """Fitment columns that name a vehicle attribute; warn about columns that name nothing."""
+    known = {"part_id", "vehicle_id", *RANGE_COLUMNS, *DETAIL_COLUMNS}
+    qualifiers = [c for c in fitments.column_names if c in vehicles.column_names and c not in known]
+    unknown = [
+        c for c in fitments.column_names if c not in known and c not in vehicles.column_names
+    ]
+    if unknown:
+        warnings.warn(
+            f"fitments column(s) {', '.join(unknown)} are neither fitment fields nor vehicle "
+            "attributes; they are ignored, so they do not qualify any fitment",
+            stacklevel=4,
+        )
+    for name in qualifiers:
+        wanted, have = fitments.schema.field(name).type, vehicles.schema.field(name).type
+        if pa.types.is_dictionary(wanted):
+            wanted = wanted.value_type
+        if pa.types.is_dictionary(have):
+            have = have.value_type
+        if wanted != have and not (pa.types.is_null(wanted)):
+            raise ColumnTypeError(
+                f"fitments.{name} is a qualifier and must have the type of vehicles.{name} "
+                f"({have}), got {wanted}"
+            )
+    return qualifiers

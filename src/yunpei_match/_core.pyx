@@ -1,0 +1,372 @@
+# cython: language_level=3
+# distutils: language = c++
+"""Compiled kernels of yunpei_match: flat arrays in, flat arrays out.
+
+Data layout (fitment)
+---------------------
+Vehicles, parts and categories are dense int32 codes. Part codes are numbered in category order,
+so the parts of category ``c`` are the codes ``category_start[c] <= p < category_start[c + 1]``.
+
+A *link* is one distinct (vehicle, part) pair. Links are stored vehicle-major, part codes
+ascending inside a vehicle (``link_part``), so one category's parts inside one vehicle form a
+contiguous run. ``run_bounds`` (int64, ``n_vehicles * n_categories + 1``) is a CSR over
+(vehicle, category) pairs: the run of vehicle ``v`` and category ``c`` is
+``link_part[run_bounds[v*C + c] : run_bounds[v*C + c + 1]]`` and all of ``v``'s links are
+``[run_bounds[v*C], run_bounds[(v+1)*C])``. Finding a run is two loads, not two binary searches:
+in a prototype that was 3-6 times faster for batch gathers (DESIGN.md section 4).
+
+Each link carries a *detail set* code (``link_detail``): codes below ``n_details`` are one
+application detail row (position, qty, note); higher codes name an interned set of several
+detail rows (the same part at front-left and front-right), stored as a CSR
+(``set_indptr``, ``set_detail``). The transpose ``part -> vehicles`` (``part_indptr``,
+``part_vehicle``) is sorted by vehicle code.
+
+Universal parts fit every vehicle and are not stored as links: ``universal`` holds their codes
+(sorted) and ``universal_bounds[c]`` the start of category ``c`` in it.
+
+Contract
+--------
+Callers (the Python modules) validate every array before it reaches a kernel: codes in range,
+offsets monotonic and within the arrays they index. Kernels run with bounds checks off
+(setup.py), release the GIL, and allocate their outputs with numpy.
+"""
+
+import numpy as np
+
+cimport numpy as cnp
+from cython.operator cimport dereference as deref
+from libc.stdint cimport int32_t, int64_t, uint8_t
+from libcpp.map cimport map as cpp_map
+from libcpp.vector cimport vector
+
+cnp.import_array()
+
+
+# --------------------------------------------------------------------------------------------
+# Build
+
+
+cdef void _counting_pass(const int32_t[::1] key, int32_t n_keys,
+                         const int32_t[::1] a, const int32_t[::1] b,
+                         int32_t[::1] out_key, int32_t[::1] out_a, int32_t[::1] out_b,
+                         int64_t[::1] cursor) noexcept nogil:
+    """Stable scatter of (key, a, b) rows by ``key``; ``cursor`` has n_keys + 1 zeros."""
+    cdef Py_ssize_t i, n = key.shape[0]
+    cdef int64_t dst
+    for i in range(n):
+        cursor[key[i] + 1] += 1
+    for i in range(n_keys):
+        cursor[i + 1] += cursor[i]
+    for i in range(n):
+        dst = cursor[key[i]]
+        cursor[key[i]] = dst + 1
+        out_key[dst] = key[i]
+        out_a[dst] = a[i]
+        out_b[dst] = b[i]
+
+
+cdef void _sort_small(int32_t[::1] values, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+    """Insertion sort of ``values[lo:hi]``: the groups are a few elements long."""
+    cdef Py_ssize_t i, j
+    cdef int32_t x
+    for i in range(lo + 1, hi):
+        x = values[i]
+        j = i - 1
+        while j >= lo and values[j] > x:
+            values[j + 1] = values[j]
+            j -= 1
+        values[j + 1] = x
+
+
+def compile_links(const int32_t[::1] vehicle, const int32_t[::1] part,
+                  const int32_t[::1] detail, int32_t n_vehicles, int32_t n_parts,
+                  int32_t n_details):
+    """Sort application rows into distinct links with interned detail sets.
+
+    Two stable counting sorts (by part, then by vehicle) order the rows vehicle-major in
+    O(rows + vehicles + parts). Rows of one (vehicle, part) pair are then sorted by detail,
+    exact duplicates dropped, and the remaining details become one detail-set code.
+
+    Returns
+    -------
+    link_vehicle, link_part, link_detail : int32 arrays, one entry per distinct link
+    set_indptr : int64 array, set_detail : int32 array
+        CSR of the multi-detail sets; set ``k`` has code ``n_details + k``.
+    n_duplicates : int
+        Exact duplicate application rows dropped.
+    """
+    cdef Py_ssize_t n = vehicle.shape[0]
+    tmp_v = np.empty(n, np.int32)
+    tmp_p = np.empty(n, np.int32)
+    tmp_d = np.empty(n, np.int32)
+    sv = np.empty(n, np.int32)
+    sp = np.empty(n, np.int32)
+    sd = np.empty(n, np.int32)
+    cdef int32_t[::1] tv = tmp_v, tp = tmp_p, td = tmp_d, ov = sv, op = sp, od = sd
+    cdef int64_t[::1] cur_p = np.zeros(n_parts + 1, np.int64)
+    cdef int64_t[::1] cur_v = np.zeros(n_vehicles + 1, np.int64)
+    cdef vector[int64_t] set_indptr
+    cdef vector[int32_t] set_detail
+    cdef Py_ssize_t n_links = 0, n_duplicates = 0
+    with nogil:
+        _counting_pass(part, n_parts, vehicle, detail, tp, tv, td, cur_p)
+        _counting_pass(tv, n_vehicles, tp, td, ov, op, od, cur_v)
+        set_indptr.push_back(0)
+        _group_links(ov, op, od, n_details, set_indptr, set_detail, &n_links, &n_duplicates)
+    set_indptr_arr = np.asarray(<int64_t[:set_indptr.size()]> set_indptr.data()).copy()
+    if set_detail.size():
+        set_detail_arr = np.asarray(<int32_t[:set_detail.size()]> set_detail.data()).copy()
+    else:
+        set_detail_arr = np.empty(0, np.int32)
+    return (sv[:n_links].copy(), sp[:n_links].copy(), sd[:n_links].copy(),
+            set_indptr_arr, set_detail_arr, n_duplicates)
+
+
+cdef void _group_links(int32_t[::1] v, int32_t[::1] p, int32_t[::1] d, int32_t n_details,
+                       vector[int64_t]& set_indptr, vector[int32_t]& set_detail,
+                       Py_ssize_t* n_links, Py_ssize_t* n_duplicates) noexcept nogil:
+    """Collapse runs of equal (vehicle, part) in sorted rows into links, compacting in place."""
+    cdef Py_ssize_t n = v.shape[0], lo = 0, hi, k, out = 0, kept
+    cdef cpp_map[vector[int32_t], int32_t] sets
+    cdef cpp_map[vector[int32_t], int32_t].iterator found
+    cdef vector[int32_t] members
+    cdef int32_t code
+    while lo < n:
+        hi = lo + 1
+        while hi < n and v[hi] == v[lo] and p[hi] == p[lo]:
+            hi += 1
+        _sort_small(d, lo, hi)
+        members.clear()
+        members.push_back(d[lo])
+        for k in range(lo + 1, hi):
+            if d[k] != d[k - 1]:
+                members.push_back(d[k])
+        kept = <Py_ssize_t> members.size()
+        n_duplicates[0] += (hi - lo) - kept
+        if kept == 1:
+            code = members[0]
+        else:
+            found = sets.find(members)
+            if found == sets.end():
+                code = n_details + <int32_t> sets.size()
+                sets[members] = code
+                for k in range(kept):
+                    set_detail.push_back(members[k])
+                set_indptr.push_back(<int64_t> set_detail.size())
+            else:
+                code = deref(found).second
+        v[out] = v[lo]
+        p[out] = p[lo]
+        d[out] = code
+        out += 1
+        lo = hi
+    n_links[0] = out
+
+
+def index_links(const int32_t[::1] link_vehicle, const int32_t[::1] link_part,
+                const int32_t[::1] part_category, int32_t n_vehicles, int32_t n_parts,
+                int32_t n_categories):
+    """Build the (vehicle, category) run bounds and the part -> vehicles transpose.
+
+    Links must be sorted vehicle-major with ascending part codes (``compile_links`` output).
+
+    Returns
+    -------
+    run_bounds : int64 array of ``n_vehicles * n_categories + 1``
+    part_indptr : int64 array of ``n_parts + 1``
+    part_vehicle : int32 array, vehicles of each part in ascending order
+    """
+    cdef Py_ssize_t n = link_part.shape[0], i, n_runs = <Py_ssize_t> n_vehicles * n_categories
+    run_arr = np.zeros(n_runs + 1, np.int64)
+    indptr_arr = np.zeros(n_parts + 1, np.int64)
+    vehicles_arr = np.empty(n, np.int32)
+    cdef int64_t[::1] runs = run_arr, indptr = indptr_arr
+    cdef int32_t[::1] out = vehicles_arr
+    cdef int64_t[::1] cursor = np.empty(n_parts, np.int64)
+    cdef int32_t p
+    with nogil:
+        for i in range(n):
+            p = link_part[i]
+            runs[<int64_t> link_vehicle[i] * n_categories + part_category[p] + 1] += 1
+            indptr[p + 1] += 1
+        for i in range(n_runs):
+            runs[i + 1] += runs[i]
+        for i in range(n_parts):
+            indptr[i + 1] += indptr[i]
+            cursor[i] = indptr[i]
+        for i in range(n):
+            p = link_part[i]
+            out[cursor[p]] = link_vehicle[i]
+            cursor[p] += 1
+    return run_arr, indptr_arr, vehicles_arr
+
+
+# --------------------------------------------------------------------------------------------
+# Queries
+
+
+cdef inline void _request_span(const int64_t[::1] run_bounds, const int64_t[::1] universal_bounds,
+                               int32_t n_categories, int32_t v, int32_t c,
+                               int64_t* lo, int64_t* hi, int64_t* ulo,
+                               int64_t* uhi) noexcept nogil:
+    """Link run and universal run answering (vehicle v, category c); c < 0 = every category."""
+    cdef int64_t base = <int64_t> v * n_categories
+    if v < 0:
+        lo[0] = 0
+        hi[0] = 0
+        ulo[0] = 0
+        uhi[0] = 0
+    elif c < 0:
+        lo[0] = run_bounds[base]
+        hi[0] = run_bounds[base + n_categories]
+        ulo[0] = universal_bounds[0]
+        uhi[0] = universal_bounds[n_categories]
+    else:
+        lo[0] = run_bounds[base + c]
+        hi[0] = run_bounds[base + c + 1]
+        ulo[0] = universal_bounds[c]
+        uhi[0] = universal_bounds[c + 1]
+
+
+def gather_parts(const int64_t[::1] run_bounds, const int32_t[::1] link_part,
+                 const int32_t[::1] universal, const int64_t[::1] universal_bounds,
+                 int32_t n_categories, const int32_t[::1] request_vehicle,
+                 const int32_t[::1] request_category):
+    """Parts fitting each (vehicle, category) request, in part-code order.
+
+    A request with vehicle ``-1`` (unknown, skipped) yields nothing; category ``-1`` means every
+    category. The vehicle's linked parts and the universal parts of the category are merged.
+
+    Returns
+    -------
+    request_index, part : int32 arrays of equal length
+    """
+    cdef Py_ssize_t m = request_vehicle.shape[0], r
+    cdef int64_t lo, hi, ulo, uhi, total = 0, k = 0
+    with nogil:
+        for r in range(m):
+            _request_span(run_bounds, universal_bounds, n_categories, request_vehicle[r],
+                          request_category[r], &lo, &hi, &ulo, &uhi)
+            total += (hi - lo) + (uhi - ulo)
+    index_arr = np.empty(total, np.int32)
+    part_arr = np.empty(total, np.int32)
+    cdef int32_t[::1] out_index = index_arr, out_part = part_arr
+    with nogil:
+        for r in range(m):
+            _request_span(run_bounds, universal_bounds, n_categories, request_vehicle[r],
+                          request_category[r], &lo, &hi, &ulo, &uhi)
+            while lo < hi and ulo < uhi:
+                out_index[k] = <int32_t> r
+                if link_part[lo] < universal[ulo]:
+                    out_part[k] = link_part[lo]
+                    lo += 1
+                else:
+                    out_part[k] = universal[ulo]
+                    ulo += 1
+                k += 1
+            while lo < hi:
+                out_index[k] = <int32_t> r
+                out_part[k] = link_part[lo]
+                lo += 1
+                k += 1
+            while ulo < uhi:
+                out_index[k] = <int32_t> r
+                out_part[k] = universal[ulo]
+                ulo += 1
+                k += 1
+    return index_arr, part_arr
+
+
+def gather_vehicles(const int64_t[::1] part_indptr, const int32_t[::1] part_vehicle,
+                    const uint8_t[::1] part_universal, int32_t n_vehicles,
+                    const int32_t[::1] request_part):
+    """Vehicles each requested part fits, in vehicle-code order (``-1`` parts yield nothing).
+
+    Returns
+    -------
+    request_index, vehicle : int32 arrays of equal length
+    """
+    cdef Py_ssize_t m = request_part.shape[0], r
+    cdef int64_t total = 0, k = 0, i
+    cdef int32_t p, v
+    with nogil:
+        for r in range(m):
+            p = request_part[r]
+            if p < 0:
+                continue
+            if part_universal[p]:
+                total += n_vehicles
+            else:
+                total += part_indptr[p + 1] - part_indptr[p]
+    index_arr = np.empty(total, np.int32)
+    vehicle_arr = np.empty(total, np.int32)
+    cdef int32_t[::1] out_index = index_arr, out_vehicle = vehicle_arr
+    with nogil:
+        for r in range(m):
+            p = request_part[r]
+            if p < 0:
+                continue
+            if part_universal[p]:
+                for v in range(n_vehicles):
+                    out_index[k] = <int32_t> r
+                    out_vehicle[k] = v
+                    k += 1
+            else:
+                for i in range(part_indptr[p], part_indptr[p + 1]):
+                    out_index[k] = <int32_t> r
+                    out_vehicle[k] = part_vehicle[i]
+                    k += 1
+    return index_arr, vehicle_arr
+
+
+def find_links(const int64_t[::1] run_bounds, const int32_t[::1] link_part,
+               const int32_t[::1] part_category, int32_t n_categories,
+               const int32_t[::1] vehicle, const int32_t[::1] part):
+    """Position of each (vehicle, part) link in ``link_part``, or -1 where they are not linked.
+
+    Binary search inside the (vehicle, category of part) run, which is sorted by part code.
+    """
+    cdef Py_ssize_t m = vehicle.shape[0], r
+    cdef int64_t lo, hi, mid, key
+    found_arr = np.full(m, -1, np.int64)
+    cdef int64_t[::1] found = found_arr
+    with nogil:
+        for r in range(m):
+            key = <int64_t> vehicle[r] * n_categories + part_category[part[r]]
+            lo = run_bounds[key]
+            hi = run_bounds[key + 1]
+            while lo < hi:
+                mid = lo + (hi - lo) // 2
+                if link_part[mid] < part[r]:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < run_bounds[key + 1] and link_part[lo] == part[r]:
+                found[r] = lo
+    return found_arr
+
+
+# --------------------------------------------------------------------------------------------
+# Validation of loaded arrays
+
+
+def first_decrease(const int64_t[::1] offsets):
+    """Position of the first ``offsets[i] < offsets[i-1]``, or -1 if non-decreasing."""
+    cdef Py_ssize_t i, n = offsets.shape[0], found = -1
+    with nogil:
+        for i in range(1, n):
+            if offsets[i] < offsets[i - 1]:
+                found = i
+                break
+    return found
+
+
+def first_out_of_range(const int32_t[::1] values, int32_t low, int32_t high):
+    """Position of the first value outside ``[low, high)``, or -1 if all are inside."""
+    cdef Py_ssize_t i, n = values.shape[0], found = -1
+    with nogil:
+        for i in range(n):
+            if values[i] < low or values[i] >= high:
+                found = i
+                break
+    return found

@@ -1,0 +1,149 @@
+"""The fitment arrays: how they are built from application rows and how they are checked.
+
+The layout itself is described at the top of ``_core.pyx``. This module owns the invariants:
+``build_links`` establishes them, ``check_links`` verifies them on arrays read from disk before
+any kernel touches them (sizes, offsets monotonic and in range, codes in range), so a truncated
+or altered file raises ``IndexFileError`` instead of reading out of bounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from types import ModuleType
+
+import numpy as np
+import numpy.typing as npt
+
+from . import _core
+from .errors import IndexFileError
+
+__all__ = ["LinkArrays", "build_links", "check_links", "narrowest_code_dtype"]
+
+
+@dataclass(frozen=True)
+class LinkArrays:
+    """Every array of a fitment index (see the layout notes in ``_core.pyx``)."""
+
+    category_start: npt.NDArray[np.int32]
+    run_bounds: npt.NDArray[np.int64]
+    link_part: npt.NDArray[np.int32]
+    link_detail: npt.NDArray[np.unsignedinteger]
+    set_indptr: npt.NDArray[np.int64]
+    set_detail: npt.NDArray[np.int32]
+    part_indptr: npt.NDArray[np.int64]
+    part_vehicle: npt.NDArray[np.int32]
+    universal: npt.NDArray[np.int32]
+    universal_bounds: npt.NDArray[np.int64]
+
+    @property
+    def n_links(self) -> int:
+        return len(self.link_part)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by all arrays."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def narrowest_code_dtype(n_codes: int) -> np.dtype:
+    """The smallest unsigned dtype holding codes ``0 .. n_codes - 1``: detail codes are few."""
+    for dtype in (np.uint8, np.uint16, np.uint32):
+        if n_codes <= np.iinfo(dtype).max + 1:
+            return np.dtype(dtype)
+    raise IndexFileError(f"{n_codes:,} detail sets do not fit 32 bits")
+
+
+def build_links(
+    vehicle: npt.NDArray[np.int32],
+    part: npt.NDArray[np.int32],
+    detail: npt.NDArray[np.int32],
+    *,
+    n_vehicles: int,
+    category_start: npt.NDArray[np.int32],
+    n_details: int,
+    universal_mask: npt.NDArray[np.bool_],
+    kernels: ModuleType = _core,
+) -> tuple[LinkArrays, int]:
+    """Build the fitment arrays from validated application codes; return them and duplicates.
+
+    The caller guarantees ``0 <= vehicle < n_vehicles``, ``0 <= part < len(universal_mask)``,
+    ``0 <= detail < n_details`` and ``category_start`` non-decreasing from 0 to the part count.
+    """
+    n_parts = len(universal_mask)
+    n_categories = len(category_start) - 1
+    part_category = np.repeat(
+        np.arange(n_categories, dtype=np.int32), np.diff(category_start)
+    ).astype(np.int32)
+    link_vehicle, link_part, link_detail, set_indptr, set_detail, duplicates = (
+        kernels.compile_links(vehicle, part, detail, n_vehicles, n_parts, n_details)
+    )
+    run_bounds, part_indptr, part_vehicle = kernels.index_links(
+        link_vehicle, link_part, part_category, n_vehicles, n_parts, n_categories
+    )
+    universal = np.flatnonzero(universal_mask).astype(np.int32)
+    arrays = LinkArrays(
+        category_start=np.ascontiguousarray(category_start, np.int32),
+        run_bounds=run_bounds,
+        link_part=link_part,
+        link_detail=link_detail.astype(narrowest_code_dtype(n_details + len(set_indptr) - 1)),
+        set_indptr=set_indptr,
+        set_detail=set_detail,
+        part_indptr=part_indptr,
+        part_vehicle=part_vehicle,
+        universal=universal,
+        universal_bounds=np.searchsorted(universal, category_start).astype(np.int64),
+    )
+    return arrays, int(duplicates)
+
+
+def check_links(
+    arrays: LinkArrays, *, n_vehicles: int, n_parts: int, n_details: int, where: str
+) -> None:
+    """Verify the invariants every kernel relies on; raise IndexFileError naming the array."""
+    n_categories = len(arrays.category_start) - 1
+
+    def fail(name: str, what: str) -> None:
+        raise IndexFileError(f"{where}: {name} {what}; the index is corrupt, rebuild or re-save it")
+
+    expected = {
+        "run_bounds": n_vehicles * n_categories + 1,
+        "part_indptr": n_parts + 1,
+        "universal_bounds": n_categories + 1,
+        "link_detail": arrays.n_links,
+        "part_vehicle": arrays.n_links,
+    }
+    for name, size in expected.items():
+        if len(getattr(arrays, name)) != size:
+            fail(name, f"has {len(getattr(arrays, name)):,} entries, expected {size:,}")
+    if n_categories < 0:
+        fail("category_start", "is empty")
+    offsets = {
+        "category_start": (arrays.category_start.astype(np.int64), n_parts),
+        "run_bounds": (arrays.run_bounds, arrays.n_links),
+        "part_indptr": (arrays.part_indptr, arrays.n_links),
+        "set_indptr": (arrays.set_indptr, len(arrays.set_detail)),
+        "universal_bounds": (arrays.universal_bounds, len(arrays.universal)),
+    }
+    for name, (values, end) in offsets.items():
+        if len(values) == 0 or values[0] != 0 or values[-1] != end:
+            fail(name, f"must run from 0 to {end:,}")
+        if _core.first_decrease(values) >= 0:
+            fail(name, "is not non-decreasing")
+    n_sets = len(arrays.set_indptr) - 1
+    codes = {
+        "link_part": (arrays.link_part, n_parts),
+        "part_vehicle": (arrays.part_vehicle, n_vehicles),
+        "set_detail": (arrays.set_detail, n_details),
+        "universal": (arrays.universal, n_parts),
+    }
+    for name, (values, high) in codes.items():
+        bad = _core.first_out_of_range(values, 0, high)
+        if bad >= 0:
+            fail(name, f"holds {int(values[bad])} at {bad}, outside [0, {high})")
+    if arrays.n_links and int(arrays.link_detail.max()) >= n_details + n_sets:
+        fail("link_detail", f"holds a code >= {n_details + n_sets}")
+    if len(arrays.universal) > 1 and np.any(np.diff(arrays.universal) <= 0):
+        fail("universal", "is not strictly increasing")

@@ -1,0 +1,169 @@
+"""Pure-Python twins of the kernels in ``_core``: the same names, the same results.
+
+Each function is written the most obvious way (sorting, dicts, loops) so that it is plainly
+right; tests run the public API over both this module and the compiled core and compare them on
+random inputs. Nothing here is fast and nothing here should be used in production.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+Int32Array = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+
+
+def compile_links(
+    vehicle: Int32Array,
+    part: Int32Array,
+    detail: Int32Array,
+    n_vehicles: int,
+    n_parts: int,
+    n_details: int,
+) -> tuple[Int32Array, Int32Array, Int32Array, Int64Array, Int32Array, int]:
+    """Distinct (vehicle, part) links with interned detail sets; see ``_core.compile_links``."""
+    details_of: dict[tuple[int, int], set[int]] = {}
+    rows = 0
+    for v, p, d in zip(vehicle.tolist(), part.tolist(), detail.tolist(), strict=True):
+        details_of.setdefault((v, p), set()).add(d)
+        rows += 1
+    sets: dict[tuple[int, ...], int] = {}
+    links_v, links_p, links_d = [], [], []
+    for (v, p), members in sorted(details_of.items()):
+        key = tuple(sorted(members))
+        if len(key) == 1:
+            code = key[0]
+        else:
+            code = sets.setdefault(key, n_details + len(sets))
+        links_v.append(v)
+        links_p.append(p)
+        links_d.append(code)
+    set_indptr = [0]
+    set_detail: list[int] = []
+    for key in sets:  # dicts keep insertion order = order of first appearance
+        set_detail.extend(key)
+        set_indptr.append(len(set_detail))
+    n_duplicates = rows - sum(len(m) for m in details_of.values())
+    return (
+        np.array(links_v, np.int32),
+        np.array(links_p, np.int32),
+        np.array(links_d, np.int32),
+        np.array(set_indptr, np.int64),
+        np.array(set_detail, np.int32),
+        n_duplicates,
+    )
+
+
+def index_links(
+    link_vehicle: Int32Array,
+    link_part: Int32Array,
+    part_category: Int32Array,
+    n_vehicles: int,
+    n_parts: int,
+    n_categories: int,
+) -> tuple[Int64Array, Int64Array, Int32Array]:
+    """Run bounds and the part -> vehicles transpose; see ``_core.index_links``."""
+    run_counts = [0] * (n_vehicles * n_categories)
+    vehicles_of: list[list[int]] = [[] for _ in range(n_parts)]
+    for v, p in zip(link_vehicle.tolist(), link_part.tolist(), strict=True):
+        run_counts[v * n_categories + int(part_category[p])] += 1
+        vehicles_of[p].append(v)
+    run_bounds = np.concatenate([[0], np.cumsum(run_counts, dtype=np.int64)]).astype(np.int64)
+    part_indptr = np.concatenate(
+        [[0], np.cumsum([len(vs) for vs in vehicles_of], dtype=np.int64)]
+    ).astype(np.int64)
+    part_vehicle = np.array([v for vs in vehicles_of for v in sorted(vs)], np.int32)
+    return run_bounds, part_indptr, part_vehicle
+
+
+def _span(
+    run_bounds: Int64Array, universal_bounds: Int64Array, n_categories: int, v: int, c: int
+) -> tuple[range, range]:
+    if v < 0:
+        return range(0), range(0)
+    base = v * n_categories
+    if c < 0:
+        return (
+            range(int(run_bounds[base]), int(run_bounds[base + n_categories])),
+            range(int(universal_bounds[0]), int(universal_bounds[n_categories])),
+        )
+    return (
+        range(int(run_bounds[base + c]), int(run_bounds[base + c + 1])),
+        range(int(universal_bounds[c]), int(universal_bounds[c + 1])),
+    )
+
+
+def gather_parts(
+    run_bounds: Int64Array,
+    link_part: Int32Array,
+    universal: Int32Array,
+    universal_bounds: Int64Array,
+    n_categories: int,
+    request_vehicle: Int32Array,
+    request_category: Int32Array,
+) -> tuple[Int32Array, Int32Array]:
+    """Parts fitting each request, in part-code order; see ``_core.gather_parts``."""
+    index: list[int] = []
+    parts: list[int] = []
+    for r, (v, c) in enumerate(zip(request_vehicle.tolist(), request_category.tolist(), strict=True)):
+        links, universals = _span(run_bounds, universal_bounds, n_categories, v, c)
+        found = sorted([int(link_part[i]) for i in links] + [int(universal[i]) for i in universals])
+        index.extend([r] * len(found))
+        parts.extend(found)
+    return np.array(index, np.int32), np.array(parts, np.int32)
+
+
+def gather_vehicles(
+    part_indptr: Int64Array,
+    part_vehicle: Int32Array,
+    part_universal: npt.NDArray[np.uint8],
+    n_vehicles: int,
+    request_part: Int32Array,
+) -> tuple[Int32Array, Int32Array]:
+    """Vehicles each requested part fits; see ``_core.gather_vehicles``."""
+    index: list[int] = []
+    vehicles: list[int] = []
+    for r, p in enumerate(request_part.tolist()):
+        if p < 0:
+            continue
+        if part_universal[p]:
+            found = list(range(n_vehicles))
+        else:
+            found = part_vehicle[part_indptr[p] : part_indptr[p + 1]].tolist()
+        index.extend([r] * len(found))
+        vehicles.extend(found)
+    return np.array(index, np.int32), np.array(vehicles, np.int32)
+
+
+def find_links(
+    run_bounds: Int64Array,
+    link_part: Int32Array,
+    part_category: Int32Array,
+    n_categories: int,
+    vehicle: Int32Array,
+    part: Int32Array,
+) -> Int64Array:
+    """Position of each (vehicle, part) link, or -1; see ``_core.find_links``."""
+    found = []
+    for v, p in zip(vehicle.tolist(), part.tolist(), strict=True):
+        key = v * n_categories + int(part_category[p])
+        run = range(int(run_bounds[key]), int(run_bounds[key + 1]))
+        found.append(next((i for i in run if link_part[i] == p), -1))
+    return np.array(found, np.int64)
+
+
+def first_decrease(offsets: Int64Array) -> int:
+    """Position of the first decrease in ``offsets``, or -1; see ``_core.first_decrease``."""
+    for i in range(1, len(offsets)):
+        if offsets[i] < offsets[i - 1]:
+            return i
+    return -1
+
+
+def first_out_of_range(values: Int32Array, low: int, high: int) -> int:
+    """Position of the first value outside ``[low, high)``, or -1."""
+    for i, x in enumerate(values.tolist()):
+        if not low <= x < high:
+            return i
+    return -1

@@ -1,0 +1,273 @@
+"""The catalogue: validated, encoded, immutable tables plus the indexes built over them.
+
+Examples
+--------
+>>> import yunpei_match as ym
+>>> catalog = ym.Catalog.from_parquet("data/samples")
+>>> catalog.stats.vehicles > 0 and catalog.stats.links > 0
+True
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from . import _core, storage
+from ._build import encode_fitments, encode_parts, encode_vehicles
+from ._ids import IdDictionary
+from ._links import LinkArrays, build_links
+from ._tables import as_table
+from .errors import DataError, MissingTableError
+from .fitment import FitmentIndex
+
+__all__ = ["BuildStats", "Catalog"]
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What the build found: counts, rows it collapsed or dropped, and the index size.
+
+    Attributes
+    ----------
+    fitment_rows : int
+        Rows of the fitments table.
+    duplicate_rows : int
+        Application rows equal to another (same vehicle, part, position, qty, note), collapsed.
+    unmatched_rows : int
+        Make/model/year-range rows that matched no vehicle (kept out; worth a look).
+    universal_rows : int
+        Fitment rows naming a universal part: redundant, since it fits every vehicle.
+    links : int
+        Distinct (vehicle, part) pairs stored.
+    index_bytes : int
+        Bytes held by the fitment arrays.
+    """
+
+    vehicles: int
+    parts: int
+    categories: int
+    universal_parts: int
+    fitment_rows: int
+    duplicate_rows: int
+    unmatched_rows: int
+    universal_rows: int
+    links: int
+    detail_rows: int
+    index_bytes: int
+    build_seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Catalog:
+    """Vehicles, parts and fitments, encoded to dense codes, with a fitment index.
+
+    Build one with :meth:`from_tables` or :meth:`from_parquet`, save it with :meth:`save` and
+    memory-map it back with :meth:`load`. A catalogue never changes once built and is safe to
+    share between threads.
+
+    Attributes
+    ----------
+    vehicles : pyarrow.Table
+        The vehicles, sorted by ``vehicle_id``; row ``i`` is vehicle code ``i``.
+    parts : pyarrow.Table
+        The parts, sorted by (``category``, ``part_id``); row ``i`` is part code ``i``.
+    details : pyarrow.Table
+        The distinct application details (``position``, ``qty``, ``note``).
+    vehicle_ids, part_ids, category_ids : IdDictionary
+        Id <-> code lookups.
+    stats : BuildStats
+    """
+
+    def __init__(
+        self,
+        *,
+        vehicles: pa.Table,
+        parts: pa.Table,
+        categories: pa.Array,
+        details: pa.Table,
+        links: LinkArrays,
+        stats: BuildStats,
+        kernels: ModuleType = _core,
+    ) -> None:
+        self.vehicles = vehicles
+        self.parts = parts
+        self.details = details
+        self.vehicle_ids = IdDictionary(
+            vehicles.column("vehicle_id").combine_chunks(), "vehicles", "vehicle_id", "vehicles"
+        )
+        self.part_ids = IdDictionary(
+            parts.column("part_id").combine_chunks(), "parts", "part_id", "parts"
+        )
+        self.category_ids = IdDictionary(categories, "parts", "category", "categories")
+        self.stats = stats
+        self._links = links
+        self._kernels = kernels
+
+    def __repr__(self) -> str:
+        s = self.stats
+        return (
+            f"<Catalog: {s.vehicles:,} vehicles, {s.parts:,} parts in {s.categories:,} "
+            f"categories, {s.links:,} links>"
+        )
+
+    @cached_property
+    def fitment(self) -> FitmentIndex:
+        """Fitment queries (:class:`~yunpei_match.fitment.FitmentIndex`)."""
+        return FitmentIndex(self)
+
+    # -- building -----------------------------------------------------------------------------
+
+    @classmethod
+    def from_tables(
+        cls, *, vehicles: Any, parts: Any, fitments: Any = None, kernels: ModuleType = _core
+    ) -> Catalog:
+        """Validate and encode input tables and build the fitment index.
+
+        Parameters
+        ----------
+        vehicles, parts : table-like
+            pyarrow Table, polars or pandas DataFrame, or a dict of columns; see DESIGN.md
+            section 2 for the columns.
+        fitments : table-like, optional
+            Rows by ``vehicle_id`` or by ``make`` + ``model`` + ``year_from`` + ``year_to``
+            (+ vehicle columns as qualifiers, null = any), with optional ``position``, ``qty``,
+            ``note``. Exact duplicate rows are collapsed and counted in ``stats``.
+        kernels : module, optional
+            ``yunpei_match._core`` (default) or the pure-Python ``yunpei_match._reference``.
+
+        Raises
+        ------
+        MissingColumnError, DataError, DuplicateIdError
+            For a missing column, a null or out-of-range value, a repeated id.
+        ColumnTypeError
+            For a column of the wrong type.
+        UnknownIdError
+            For a fitment naming a vehicle or part that is not in the tables.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> ym.Catalog.from_tables(
+        ...     vehicles={"vehicle_id": ["V1"], "make": ["比亚迪"], "model": ["秦"], "year": [2021]},
+        ...     parts={"part_id": ["P1"], "brand": ["BYD"], "part_number": ["10171735-00"],
+        ...            "category": ["cabin filter"]},
+        ...     fitments={"part_id": ["P1"], "vehicle_id": ["V1"]})
+        <Catalog: 1 vehicles, 1 parts in 1 categories, 1 links>
+        """
+        started = time.perf_counter()
+        vehicles_table = encode_vehicles(as_table(vehicles, "vehicles"))
+        parts_table, categories, category_start = encode_parts(as_table(parts, "parts"))
+        universal = parts_table.column("universal").to_numpy(zero_copy_only=False)
+        vehicle_ids = IdDictionary(
+            vehicles_table.column("vehicle_id").combine_chunks(), "vehicles", "vehicle_id",
+            "vehicles",
+        )
+        part_ids = IdDictionary(
+            parts_table.column("part_id").combine_chunks(), "parts", "part_id", "parts"
+        )
+        applications = encode_fitments(
+            None if fitments is None else as_table(fitments, "fitments"),
+            vehicles_table, vehicle_ids, part_ids, universal,
+        )
+        links, duplicates = build_links(
+            applications.vehicle, applications.part, applications.detail,
+            n_vehicles=vehicles_table.num_rows, category_start=category_start,
+            n_details=applications.details.num_rows, universal_mask=universal, kernels=kernels,
+        )
+        stats = BuildStats(
+            vehicles=vehicles_table.num_rows, parts=parts_table.num_rows,
+            categories=len(categories), universal_parts=int(np.count_nonzero(universal)),
+            fitment_rows=applications.fitment_rows, duplicate_rows=duplicates,
+            unmatched_rows=applications.unmatched_rows,
+            universal_rows=applications.universal_rows, links=links.n_links,
+            detail_rows=applications.details.num_rows, index_bytes=links.nbytes,
+            build_seconds=round(time.perf_counter() - started, 6),
+        )
+        return cls(
+            vehicles=vehicles_table, parts=parts_table, categories=categories,
+            details=applications.details, links=links, stats=stats, kernels=kernels,
+        )
+
+    @classmethod
+    def from_parquet(cls, directory: str | Path, **options: Any) -> Catalog:
+        """Build from ``vehicles``, ``parts`` and (optional) ``fitments`` parquet in a directory.
+
+        Each table is a file ``<name>.parquet`` or a directory ``<name>/`` of parquet files
+        (a partitioned dataset). Other files are ignored.
+
+        Raises
+        ------
+        MissingTableError
+            If ``vehicles`` or ``parts`` is missing.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> ym.Catalog.from_parquet("data/samples")  # doctest: +ELLIPSIS
+        <Catalog: ... vehicles, ... parts in ... categories, ... links>
+        """
+        root = Path(directory)
+        tables = {name: _read_table(root, name) for name in ("vehicles", "parts", "fitments")}
+        for name in ("vehicles", "parts"):
+            if tables[name] is None:
+                raise MissingTableError(
+                    f"{name} table not found: expected {root / name}.parquet or {root / name}/"
+                )
+        return cls.from_tables(**tables, **options)
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the catalogue and its index to ``directory`` (see :mod:`yunpei_match.storage`).
+
+        The directory is written next to its final place and renamed into it, so a crash never
+        leaves a half-written index behind.
+
+        Examples
+        --------
+        >>> import tempfile, yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = catalog.save(f"{tmp}/index")
+        ...     ym.Catalog.load(path).stats.links == catalog.stats.links
+        True
+        """
+        return storage.save(self, Path(directory))
+
+    @classmethod
+    def load(
+        cls, directory: str | Path, *, verify_checksums: bool = True, kernels: ModuleType = _core
+    ) -> Catalog:
+        """Memory-map a catalogue written by :meth:`save`.
+
+        Structural checks (sizes, offsets monotonic and in range, codes in range) always run;
+        ``verify_checksums=False`` skips reading every byte for the CRC-32 check.
+
+        Raises
+        ------
+        IndexFileError
+            If the directory is missing, truncated, altered or of another format version.
+        """
+        return storage.load(cls, Path(directory), verify_checksums=verify_checksums,
+                            kernels=kernels)
+
+
+def _read_table(root: Path, name: str) -> pa.Table | None:
+    for path in (root / f"{name}.parquet", root / name):
+        if path.exists():
+            try:
+                return ds.dataset(path, format="parquet").to_table()
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise DataError(f"{name}: cannot read {path}: {exc}") from None
+    return None

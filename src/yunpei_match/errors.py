@@ -1,0 +1,59 @@
+"""Exceptions raised by yunpei_match.
+
+Every error derives from :class:`YunpeiMatchError` and also from the builtin a caller would
+naturally catch: ``ValueError`` for bad values, ``LookupError`` for unknown ids, ``TypeError`` for
+wrong types. Messages name the table, column, row and value involved, e.g.
+``fitments.qty must be >= 0, got -3 at row 17``.
+
+Examples
+--------
+>>> from yunpei_match.errors import DataError, YunpeiMatchError
+>>> err = DataError("fitments.qty must be >= 0, got -3 at row 17")
+>>> isinstance(err, ValueError) and isinstance(err, YunpeiMatchError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ColumnTypeError",
+    "DataError",
+    "DuplicateIdError",
+    "IndexFileError",
+    "MissingColumnError",
+    "MissingTableError",
+    "UnknownIdError",
+    "YunpeiMatchError",
+]
+
+
+class YunpeiMatchError(Exception):
+    """Base class of every error raised by yunpei_match."""
+
+
+class DataError(YunpeiMatchError, ValueError):
+    """A value in an input table is invalid (null id, negative qty, reversed year range...)."""
+
+
+class MissingColumnError(DataError):
+    """An input table lacks a required column."""
+
+
+class DuplicateIdError(DataError):
+    """An id that must be unique in its table appears more than once."""
+
+
+class ColumnTypeError(YunpeiMatchError, TypeError):
+    """An input column or argument has the wrong type (e.g. integers where ids are strings)."""
+
+
+class UnknownIdError(YunpeiMatchError, LookupError):
+    """An id is not in the catalogue (a fitment naming an unknown part, a query for one...)."""
+
+
+class IndexFileError(YunpeiMatchError, ValueError):
+    """A saved index directory is missing, truncated, altered or of another format version."""
+
+
+class MissingTableError(YunpeiMatchError, FileNotFoundError):
+    """A required input table (e.g. ``vehicles.parquet``) is not where it was expected."""

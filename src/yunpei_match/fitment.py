@@ -1,0 +1,362 @@
+"""Fitment queries: which parts fit a vehicle, which vehicles a part fits.
+
+Every query has a batch form returning a fixed-shape Arrow table whose id columns are
+dictionary-encoded over the catalogue's id arrays (zero-copy to polars), and a scalar form for
+one id. The raw fast path :meth:`FitmentIndex.part_codes` answers from codes with a zero-copy
+view of the link array.
+
+Examples
+--------
+>>> import yunpei_match as ym
+>>> catalog = ym.Catalog.from_tables(
+...     vehicles={"vehicle_id": ["V1", "V2"], "make": ["丰田", "丰田"],
+...               "model": ["凯美瑞", "凯美瑞"], "year": [2019, 2020]},
+...     parts={"part_id": ["P1", "P2"], "brand": ["Toyota", "Bosch"],
+...            "part_number": ["04152-YZZA1", "F 026 407 209"], "category": ["oil filter"] * 2},
+...     fitments={"part_id": ["P1", "P2"], "vehicle_id": [None, "V2"],
+...               "make": ["丰田", None], "model": ["凯美瑞", None],
+...               "year_from": [2018, None], "year_to": [2021, None]},
+... )
+>>> catalog.fitment.parts_for_vehicle("V2").column("part_number").to_pylist()
+['04152-YZZA1', 'F 026 407 209']
+>>> catalog.fitment.fits("P2", "V1")
+False
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._ids import IdDictionary, OnUnknown, as_string_array
+from .errors import ColumnTypeError, UnknownIdError
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = ["FitmentIndex"]
+
+
+class FitmentIndex:
+    """Queries over a catalogue's fitment links; get it as ``catalog.fitment``.
+
+    The index is immutable and safe to share between threads; the kernels release the GIL.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        arrays = catalog._links
+        self._links = arrays
+        self._vehicles: IdDictionary = catalog.vehicle_ids
+        self._parts: IdDictionary = catalog.part_ids
+        self._categories: IdDictionary = catalog.category_ids
+        self._n_categories = len(arrays.category_start) - 1
+        self._n_vehicles = len(self._vehicles)
+        # memoryviews index ~3x faster than numpy from Python: this is the scalar fast path.
+        self._run_view = memoryview(arrays.run_bounds).cast("B").cast("q")
+        self._universal_view = memoryview(arrays.universal_bounds).cast("B").cast("q")
+        self._part_universal = np.zeros(len(self._parts), np.uint8)
+        self._part_universal[arrays.universal] = 1
+        self._part_category = np.repeat(
+            np.arange(self._n_categories, dtype=np.int32), np.diff(arrays.category_start)
+        )
+        details = catalog.details.num_rows
+        self._expand_indptr = np.concatenate(
+            [np.arange(details, dtype=np.int64), details + arrays.set_indptr]
+        )
+        self._expand_detail = np.concatenate(
+            [np.arange(details, dtype=np.int32), arrays.set_detail]
+        )
+
+    # -- fast path ------------------------------------------------------------------------
+
+    def part_codes(self, vehicle: int, category: int | None = None) -> npt.NDArray[np.int32]:
+        """Part codes fitting vehicle code ``vehicle`` (optionally in category code ``category``).
+
+        The raw fast path: codes in, codes out, ascending. When no universal part falls in the
+        range the result is a read-only view of the index (no copy). Map ids to codes with
+        ``catalog.vehicle_ids.code(...)`` and back with ``catalog.part_ids.ids``.
+
+        Raises
+        ------
+        UnknownIdError
+            If a code is outside the catalogue.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> v = catalog.vehicle_ids.code(catalog.vehicle_ids.ids[0].as_py())
+        >>> codes = catalog.fitment.part_codes(v)
+        >>> bool((codes[1:] > codes[:-1]).all())
+        True
+        """
+        n_categories = self._n_categories
+        if not 0 <= vehicle < self._n_vehicles:
+            raise UnknownIdError(f"vehicle code {vehicle} is outside 0..{self._n_vehicles - 1}")
+        if category is None:
+            low, high, first, last = vehicle * n_categories, (vehicle + 1) * n_categories, 0, -1
+        elif 0 <= category < n_categories:
+            low, high = vehicle * n_categories + category, vehicle * n_categories + category + 1
+            first, last = category, category + 1
+        else:
+            raise UnknownIdError(f"category code {category} is outside 0..{n_categories - 1}")
+        links = self._links.link_part[self._run_view[low] : self._run_view[high]]
+        universal_view = self._universal_view
+        if universal_view[first] == universal_view[last]:
+            return links
+        extra = self._links.universal[universal_view[first] : universal_view[last]]
+        return np.sort(np.concatenate([links, extra]))
+
+    # -- vehicle -> parts -------------------------------------------------------------------
+
+    def parts_for_vehicle(
+        self, vehicle_id: str, *, category: str | None = None, position: str | None = None
+    ) -> pa.Table:
+        """Parts that fit one vehicle, one row per application, in category order.
+
+        Parameters
+        ----------
+        vehicle_id : str
+        category : str, optional
+            Only parts of this category (``"brake pads"``).
+        position : str, optional
+            Only applications at this position (``"front"``); universal parts, having no
+            position, are then left out.
+
+        Returns
+        -------
+        pyarrow.Table
+            Columns ``part_id``, ``brand``, ``part_number``, ``category`` and the application
+            details ``position``, ``qty``, ``note`` (null when the fitment gave none). A part
+            fitting two positions has two rows.
+
+        Raises
+        ------
+        UnknownIdError
+            If the vehicle or the category is not in the catalogue.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> pads = catalog.fitment.parts_for_vehicle(
+        ...     catalog.vehicle_ids.ids[0].as_py(), category="brake pads", position="front")
+        >>> pads.column_names
+        ['part_id', 'brand', 'part_number', 'category', 'position', 'qty', 'note']
+        """
+        vehicle = self._vehicles.code(vehicle_id)
+        category_code = None if category is None else self._categories.code(category)
+        n_categories = self._n_categories
+        first = vehicle * n_categories + (0 if category_code is None else category_code)
+        last = first + (n_categories if category_code is None else 1)
+        runs = self._links.run_bounds
+        links = slice(runs[first], runs[last])
+        part, detail = self._expand(self._links.link_part[links], self._links.link_detail[links])
+        bounds = self._links.universal_bounds
+        low = 0 if category_code is None else category_code
+        high = n_categories if category_code is None else category_code + 1
+        universal = self._links.universal[bounds[low] : bounds[high]]
+        part = np.concatenate([part, universal])
+        detail = np.concatenate([detail, np.full(len(universal), -1, np.int64)])
+        order = np.argsort(part, kind="stable")
+        table = self._part_rows(part[order], detail[order])
+        if position is not None:
+            table = table.filter(pc.equal(table.column("position"), position))
+        return table
+
+    def parts_for_vehicles(
+        self,
+        vehicle_ids: Any,
+        *,
+        categories: Any = None,
+        on_unknown: OnUnknown = "raise",
+    ) -> pa.Table:
+        """Parts fitting each of many vehicles (optionally each in one category).
+
+        Parameters
+        ----------
+        vehicle_ids : sequence of str
+            A list, numpy array, pyarrow array (dictionary-encoded arrays are mapped through
+            their dictionary only) or polars Series.
+        categories : str or sequence of str, optional
+            One category for every request, or one per request (null = every category).
+        on_unknown : {"raise", "skip"}
+            What to do with an id (vehicle or category) the catalogue does not have: raise
+            ``UnknownIdError``, or answer that request with no rows.
+
+        Returns
+        -------
+        pyarrow.Table
+            ``request_index`` (int32, the request's row) and ``part_id`` (dictionary), sorted by
+            request then part code; each (request, part) pair once.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> ids = catalog.vehicle_ids.ids[:3]
+        >>> result = catalog.fitment.parts_for_vehicles(ids, categories="oil filter")
+        >>> result.column_names
+        ['request_index', 'part_id']
+        """
+        vehicles = self._vehicles.codes(vehicle_ids, on_unknown=on_unknown)
+        categories_codes = self._category_codes(categories, len(vehicles), on_unknown)
+        vehicles = np.where(categories_codes == -2, -1, vehicles).astype(np.int32)
+        categories_codes = np.maximum(categories_codes, -1).astype(np.int32)
+        index, part = self._catalog._kernels.gather_parts(
+            self._links.run_bounds, self._links.link_part, self._links.universal,
+            self._links.universal_bounds, self._n_categories, vehicles, categories_codes,
+        )
+        return pa.table({"request_index": index, "part_id": self._parts.decode(part)})
+
+    # -- part -> vehicles -------------------------------------------------------------------
+
+    def vehicles_for_part(self, part_id: str) -> pa.Table:
+        """Vehicles one part fits, one row per application, in vehicle-id order.
+
+        Returns
+        -------
+        pyarrow.Table
+            ``vehicle_id``, ``make``, ``model``, ``year`` and the application details
+            ``position``, ``qty``, ``note``. A universal part lists every vehicle with null
+            details.
+
+        Raises
+        ------
+        UnknownIdError
+            If the part is not in the catalogue.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> rows = catalog.fitment.vehicles_for_part(catalog.part_ids.ids[0].as_py())
+        >>> rows.column_names[:4]
+        ['vehicle_id', 'make', 'model', 'year']
+        """
+        part = self._parts.code(part_id)
+        _, vehicle = self._catalog._kernels.gather_vehicles(
+            self._links.part_indptr, self._links.part_vehicle, self._part_universal,
+            self._n_vehicles, np.array([part], np.int32),
+        )
+        if self._part_universal[part]:
+            detail = np.full(len(vehicle), -1, np.int64)
+        else:
+            found = self._find_links(vehicle, np.full(len(vehicle), part, np.int32))
+            vehicle_rows, detail = self._expand(np.arange(len(vehicle)), self._links.link_detail[found])
+            vehicle = vehicle[vehicle_rows]
+        rows = self._catalog.vehicles.select(["vehicle_id", "make", "model", "year"]).take(vehicle)
+        return rows.append_column("position", self._detail_column("position", detail)).append_column(
+            "qty", self._detail_column("qty", detail)
+        ).append_column("note", self._detail_column("note", detail))
+
+    def vehicles_for_parts(self, part_ids: Any, *, on_unknown: OnUnknown = "raise") -> pa.Table:
+        """Vehicles each of many parts fits.
+
+        Returns
+        -------
+        pyarrow.Table
+            ``request_index`` (int32) and ``vehicle_id`` (dictionary), sorted by request then
+            vehicle id; each (request, vehicle) pair once.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> catalog.fitment.vehicles_for_parts(catalog.part_ids.ids[:2]).column_names
+        ['request_index', 'vehicle_id']
+        """
+        parts = self._parts.codes(part_ids, on_unknown=on_unknown)
+        index, vehicle = self._catalog._kernels.gather_vehicles(
+            self._links.part_indptr, self._links.part_vehicle, self._part_universal,
+            self._n_vehicles, parts,
+        )
+        return pa.table({"request_index": index, "vehicle_id": self._vehicles.decode(vehicle)})
+
+    def fits(self, part_id: str, vehicle_id: str) -> bool:
+        """Whether a part fits a vehicle (a universal part fits every vehicle).
+
+        Raises
+        ------
+        UnknownIdError
+            If either id is not in the catalogue.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> catalog.fitment.fits(catalog.part_ids.ids[0].as_py(), "no-such-vehicle")
+        Traceback (most recent call last):
+        ...
+        yunpei_match.errors.UnknownIdError: vehicle_id 'no-such-vehicle' is not in the catalogue (... vehicles)
+        """
+        part = self._parts.code(part_id)
+        vehicle = self._vehicles.code(vehicle_id)
+        if self._part_universal[part]:
+            return True
+        found = self._find_links(np.array([vehicle], np.int32), np.array([part], np.int32))
+        return bool(found[0] >= 0)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _find_links(self, vehicle: np.ndarray, part: np.ndarray) -> npt.NDArray[np.int64]:
+        """Position of each (vehicle, part) link in the link arrays, -1 where there is none."""
+        return self._catalog._kernels.find_links(
+            self._links.run_bounds, self._links.link_part, self._part_category,
+            self._n_categories, vehicle.astype(np.int32), part.astype(np.int32),
+        )
+
+    def _expand(self, rows: np.ndarray, detail_sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Repeat ``rows`` once per detail in each row's detail set; return (rows, details)."""
+        sets = detail_sets.astype(np.int64)
+        starts = self._expand_indptr[sets]
+        counts = self._expand_indptr[sets + 1] - starts
+        repeated = np.repeat(np.arange(len(sets)), counts)
+        offsets = np.arange(len(repeated)) - np.repeat(np.cumsum(counts) - counts, counts)
+        details = self._expand_detail[np.repeat(starts, counts) + offsets].astype(np.int64)
+        return np.asarray(rows)[repeated], details
+
+    def _detail_column(self, name: str, detail: np.ndarray) -> pa.Array:
+        column = self._catalog.details.column(name)
+        return column.take(pa.array(detail, mask=detail < 0)).combine_chunks()
+
+    def _part_rows(self, part: np.ndarray, detail: np.ndarray) -> pa.Table:
+        parts = self._catalog.parts
+        rows = parts.select(["brand", "part_number", "category"]).take(part)
+        table = rows.add_column(0, "part_id", self._parts.decode(part.astype(np.int32)))
+        for name in ("position", "qty", "note"):
+            table = table.append_column(name, self._detail_column(name, detail))
+        return table
+
+    def _category_codes(self, categories: Any, n: int, on_unknown: OnUnknown) -> np.ndarray:
+        """Category code per request: -1 = every category, -2 = unknown and skipped."""
+        if categories is None:
+            return np.full(n, -1, np.int64)
+        if isinstance(categories, str):
+            code = self._categories.codes([categories], on_unknown=on_unknown)[0]
+            return np.full(n, -2 if code < 0 else code, np.int64)
+        array = _as_array(categories)
+        if len(array) != n:
+            raise ColumnTypeError(
+                f"categories must have one entry per request ({n}), got {len(array)}"
+            )
+        nulls = array.is_null().to_numpy(zero_copy_only=False)
+        codes = self._categories.codes(array.fill_null(""), on_unknown="skip").astype(np.int64)
+        unknown = (codes < 0) & ~nulls
+        if unknown.any() and on_unknown == "raise":
+            row = int(np.argmax(unknown))
+            raise UnknownIdError(
+                f"category {array[row].as_py()!r} at row {row} is not in the catalogue"
+            )
+        return np.where(nulls, -1, np.where(unknown, -2, codes))
+
+
+def _as_array(values: Any) -> pa.Array:
+    array = as_string_array(values, "categories")
+    return array.cast(pa.string()) if pa.types.is_dictionary(array.type) else array
+

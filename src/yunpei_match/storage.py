@@ -1,0 +1,234 @@
+"""The saved-index format: a directory of Arrow IPC tables and raw arrays plus a JSON manifest.
+
+Layout of a saved catalogue::
+
+    manifest.json        format name and version, library version, counts, build stats, and
+                         for every file its size and CRC-32
+    vehicles.arrow       Arrow IPC file, vehicles in code order
+    parts.arrow          Arrow IPC file, parts in code order
+    categories.arrow     Arrow IPC file, one column ``category``, sorted
+    details.arrow        Arrow IPC file, distinct (position, qty, note)
+    <array>.bin          raw little-endian arrays of the fitment index (dtype in the manifest)
+
+Loading memory-maps every file, so it costs milliseconds whatever the size; nothing is ever
+unpickled. The structural checks of ``_links.check_links`` always run; the CRC-32 of every file
+is checked unless the caller opts out.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import shutil
+import sys
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from ._links import LinkArrays, check_links
+from .errors import IndexFileError
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
+
+FORMAT = "yunpei_match.catalog"
+FORMAT_VERSION = 1
+TABLES = ("vehicles", "parts", "categories", "details")
+
+
+def save(catalog: Catalog, directory: Path) -> Path:
+    """Write ``catalog`` to ``directory`` atomically (write aside, then rename into place)."""
+    from . import __version__
+
+    directory = directory.absolute()
+    staging = directory.with_name(f".{directory.name}.writing-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        files: dict[str, dict[str, Any]] = {}
+        for name, table in _tables_of(catalog).items():
+            files[f"{name}.arrow"] = _write_table(staging / f"{name}.arrow", table)
+        for name, array in catalog._links.as_dict().items():
+            files[f"{name}.bin"] = _write_array(staging / f"{name}.bin", array)
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "library_version": __version__,
+            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "byte_order": "little",
+            "stats": catalog.stats.as_dict(),
+            "files": files,
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+        _replace_directory(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return directory
+
+
+def _tables_of(catalog: Catalog) -> dict[str, pa.Table]:
+    return {
+        "vehicles": catalog.vehicles,
+        "parts": catalog.parts,
+        "categories": pa.table({"category": catalog.category_ids.ids}),
+        "details": catalog.details,
+    }
+
+
+def _write_table(path: Path, table: pa.Table) -> dict[str, Any]:
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return {"kind": "table", "rows": table.num_rows, **_file_facts(path)}
+
+
+def _write_array(path: Path, array: np.ndarray) -> dict[str, Any]:
+    little = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    with open(path, "wb") as sink:
+        sink.write(np.ascontiguousarray(little).tobytes())
+    return {"kind": "array", "dtype": array.dtype.name, "length": len(array), **_file_facts(path)}
+
+
+def _file_facts(path: Path) -> dict[str, Any]:
+    return {"bytes": path.stat().st_size, "crc32": _crc32(path)}
+
+
+def _crc32(path: Path) -> int:
+    if path.stat().st_size == 0:
+        return 0
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return zlib.crc32(m)
+
+
+def _replace_directory(staging: Path, directory: Path) -> None:
+    """Move ``staging`` to ``directory``; an existing index is swapped out, then removed."""
+    if directory.exists():
+        if not (directory / "manifest.json").exists() and any(directory.iterdir()):
+            raise IndexFileError(f"{directory} exists and is not a saved index; not overwriting")
+        retired = directory.with_name(f".{directory.name}.retired-{os.getpid()}")
+        os.replace(directory, retired)
+        os.replace(staging, directory)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, directory)
+
+
+def load(
+    cls: type[Catalog], directory: Path, *, verify_checksums: bool, kernels: ModuleType
+) -> Catalog:
+    """Memory-map a saved catalogue, checking format, sizes, structure and optionally CRCs."""
+    from .catalog import BuildStats
+
+    manifest = _read_manifest(directory)
+    files = manifest["files"]
+    for name, facts in files.items():
+        _check_file(directory / name, facts, verify_checksums)
+    tables = {name: _read_table(directory / f"{name}.arrow", files) for name in TABLES}
+    arrays = {
+        name: _read_array(directory / f"{name}.bin", files)
+        for name in LinkArrays.__dataclass_fields__
+    }
+    try:
+        stats = BuildStats(**manifest["stats"])
+    except TypeError as exc:
+        raise IndexFileError(f"{directory}/manifest.json: bad stats: {exc}") from None
+    links = LinkArrays(**arrays)
+    _check_tables(tables, directory)
+    check_links(
+        links,
+        n_vehicles=tables["vehicles"].num_rows,
+        n_parts=tables["parts"].num_rows,
+        n_details=tables["details"].num_rows,
+        where=str(directory),
+    )
+    return cls(
+        vehicles=tables["vehicles"], parts=tables["parts"],
+        categories=tables["categories"].column("category").combine_chunks(),
+        details=tables["details"], links=links, stats=stats, kernels=kernels,
+    )
+
+
+def _read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / "manifest.json"
+    if not path.is_file():
+        raise IndexFileError(f"{directory} is not a saved index: {path.name} is missing")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexFileError(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise IndexFileError(f"{path} does not describe a {FORMAT} index")
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexFileError(
+            f"{directory} has format version {version!r}; this library reads version "
+            f"{FORMAT_VERSION}: rebuild the index with this version"
+        )
+    if manifest.get("byte_order") != "little" or sys.byteorder != "little":
+        raise IndexFileError(f"{directory}: only little-endian indexes on little-endian hosts")
+    if not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("stats"), dict):
+        raise IndexFileError(f"{path} lacks its file list or stats")
+    return manifest
+
+
+def _check_file(path: Path, facts: dict[str, Any], verify_checksums: bool) -> None:
+    if not path.is_file():
+        raise IndexFileError(f"{path} is missing from the saved index")
+    size = path.stat().st_size
+    if size != facts.get("bytes"):
+        raise IndexFileError(
+            f"{path} has {size:,} bytes, the manifest says {facts.get('bytes')}: truncated or "
+            "altered"
+        )
+    if verify_checksums and _crc32(path) != facts.get("crc32"):
+        raise IndexFileError(f"{path} fails its CRC-32 check: the file was altered or damaged")
+
+
+def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
+    if path.name not in files:
+        raise IndexFileError(f"{path.name} is not listed in the manifest")
+    try:
+        table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise IndexFileError(f"{path} is not a readable Arrow file: {exc}") from None
+    if table.num_rows != files[path.name].get("rows"):
+        raise IndexFileError(f"{path} has {table.num_rows} rows, the manifest disagrees")
+    return table
+
+
+def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
+    facts = files.get(path.name)
+    if facts is None:
+        raise IndexFileError(f"{path.name} is not listed in the manifest")
+    try:
+        dtype = np.dtype(facts["dtype"]).newbyteorder("<")
+    except (KeyError, TypeError) as exc:
+        raise IndexFileError(f"{path.name}: bad dtype in the manifest: {exc}") from None
+    if facts.get("length", -1) * dtype.itemsize != facts["bytes"]:
+        raise IndexFileError(f"{path.name}: length and size in the manifest disagree")
+    if facts["bytes"] == 0:
+        return np.empty(0, dtype)
+    with open(path, "rb") as handle:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    return np.frombuffer(mapped, dtype=dtype)
+
+
+def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
+    required = {
+        "vehicles": ("vehicle_id", "make", "model", "year"),
+        "parts": ("part_id", "brand", "part_number", "category", "universal"),
+        "categories": ("category",),
+        "details": ("position", "qty", "note"),
+    }
+    for name, columns in required.items():
+        missing = [c for c in columns if c not in tables[name].column_names]
+        if missing:
+            raise IndexFileError(f"{directory}/{name}.arrow lacks column(s) {', '.join(missing)}")
