@@ -20,6 +20,7 @@ directives = {
     "initializedcheck": DEBUG,
     "cdivision": not DEBUG,
     "embedsignature": True,
+    "autotestdict": False,
 }
 
 extensions = [

@@ -66,7 +66,9 @@ def encode_parts(parts: pa.Table) -> tuple[pa.Table, pa.Array, npt.NDArray[np.in
     table = parts.select([c for c in parts.column_names if c not in columns])
     for position, (name, column) in enumerate(columns.items()):
         table = table.add_column(position, name, column)
-    table = table.take(pc.sort_indices(table, [("category", "ascending"), ("part_id", "ascending")]))
+    table = table.take(
+        pc.sort_indices(table, [("category", "ascending"), ("part_id", "ascending")])
+    )
     categories = pc.unique(table.column("category").combine_chunks())
     counts = pc.value_counts(table.column("category")).field("counts").to_numpy()
     starts = np.zeros(len(categories) + 1, np.int32)
@@ -99,12 +101,15 @@ class Applications:
 
 
 def encode_fitments(
-    fitments: pa.Table | None, vehicles: pa.Table, vehicle_ids: IdDictionary,
-    part_ids: IdDictionary, universal: npt.NDArray[np.bool_],
+    fitments: pa.Table | None,
+    vehicles: pa.Table,
+    vehicle_ids: IdDictionary,
+    part_ids: IdDictionary,
+    universal: npt.NDArray[np.bool_],
 ) -> Applications:
     """Compile fitment rows to application codes (vehicle, part, detail)."""
     if fitments is None:
-        fitments = pa.table({"part_id": pa.array([], pa.string())})
+        fitments = pa.table({name: pa.array([], pa.string()) for name in ("part_id", "vehicle_id")})
     require_columns(fitments, "fitments", ("part_id",))
     if "vehicle_id" not in fitments.column_names:
         require_columns(fitments, "fitments", RANGE_COLUMNS)
@@ -156,30 +161,51 @@ def _codes(table: pa.Table, name: str, ids: IdDictionary, *, nullable: bool) -> 
 def _detail_codes(fitments: pa.Table) -> tuple[pa.Table, np.ndarray]:
     """Distinct (position, qty, note) rows and each fitment row's code among them."""
     n = fitments.num_rows
-    present = {name: name in fitments.column_names for name in DETAIL_COLUMNS}
+    present = set(fitments.column_names)
     columns = {
         "position": string_column(fitments, "fitments", "position", nullable=True)
-        if present["position"] else pa.chunked_array([pa.nulls(n, pa.string())]),
+        if "position" in present
+        else pa.chunked_array([pa.nulls(n, pa.string())]),
         "qty": int_column(fitments, "fitments", "qty", nullable=True, low=0, high=32767)
-        if present["qty"] else pa.chunked_array([pa.nulls(n, pa.int64())]),
+        if "qty" in present
+        else pa.chunked_array([pa.nulls(n, pa.int64())]),
         "note": string_column(fitments, "fitments", "note", nullable=True)
-        if present["note"] else pa.chunked_array([pa.nulls(n, pa.string())]),
+        if "note" in present
+        else pa.chunked_array([pa.nulls(n, pa.string())]),
     }
     key = np.zeros(n, np.int64)
     bound = 1
+    values = {}
     for name, column in columns.items():
-        encoded = column.cast(pa.string() if name != "qty" else pa.int64()).dictionary_encode()
-        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], encoded.type)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-        key, bound = _dense_codes(key * (len(encoded.dictionary) + 1) + codes,
-                                  bound * (len(encoded.dictionary) + 1))
+        codes, values[name] = _column_codes(column)
+        radix = len(values[name]) + 1
+        key, bound = _dense_codes(key * radix + codes + 1, bound * radix)
     first_row = np.zeros(bound, np.int64)
     first_row[key[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first row
     taken = pa.array(first_row)
-    details = pa.table({name: columns[name].take(taken) for name in DETAIL_COLUMNS})
-    return details.set_column(1, "qty", details.column("qty").cast(pa.int16())), key.astype(
-        np.int32
-    )
+    details = {}
+    for name, column in columns.items():
+        codes, _ = _column_codes(column.take(taken))
+        details[name] = values[name].take(pa.array(codes, mask=codes < 0))
+    details["qty"] = details["qty"].cast(pa.int16())
+    return pa.table(details), key.astype(np.int32)
+
+
+def _column_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Per-row codes (-1 for null) into the column's distinct values, decoding no row.
+
+    A dictionary column is read through its dictionaries (one per parquet row group, unified
+    here); the dictionary itself is de-duplicated, as Arrow allows repeated dictionary values.
+    """
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    column = column.unify_dictionaries()
+    if column.num_chunks == 0:
+        return np.empty(0, np.int64), pa.array([], column.type.value_type)
+    canonical = column.chunk(0).dictionary.dictionary_encode()
+    indices = [canonical.indices.take(chunk.indices) for chunk in column.chunks]
+    codes = pa.chunked_array(indices, pa.int32()).fill_null(-1).to_numpy()
+    return codes.astype(np.int64), canonical.dictionary
 
 
 def _dense_codes(key: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
@@ -206,8 +232,10 @@ def _expand_ranges(
     subset = fitments.take(pa.array(rows))
     for name in ("make", "model"):
         string_column(subset, "fitments", name)  # a row needs vehicle_id or make+model+years
-    years = {n: int_column(subset, "fitments", n, low=MIN_YEAR, high=MAX_YEAR) for n in
-             ("year_from", "year_to")}
+    years = {
+        n: int_column(subset, "fitments", n, low=MIN_YEAR, high=MAX_YEAR)
+        for n in ("year_from", "year_to")
+    }
     reversed_rows = pc.greater(years["year_from"], years["year_to"])
     if pc.any(reversed_rows).as_py():
         bad = int(pc.index(reversed_rows, True).as_py())
@@ -217,7 +245,8 @@ def _expand_ranges(
         )
     qualifiers = _qualifier_columns(fitments, vehicles)
     wanted = pl.from_arrow(subset.select(["make", "model", *qualifiers])).with_columns(
-        row=pl.Series(rows), year_from=pl.Series(years["year_from"]),
+        row=pl.Series(rows),
+        year_from=pl.Series(years["year_from"]),
         year_to=pl.Series(years["year_to"]),
     )
     wanted = wanted.with_columns(pl.col(c).cast(pl.String) for c in ("make", "model"))

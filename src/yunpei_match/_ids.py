@@ -23,38 +23,51 @@ __all__ = ["IdDictionary", "OnUnknown", "as_string_array"]
 OnUnknown = Literal["raise", "skip"]
 
 
-def as_string_array(values: Any, what: str) -> pa.Array:
-    """Coerce a batch of ids (list, numpy, pyarrow, polars, pandas) to one Arrow string array.
+def as_string_array(values: Any, what: str) -> pa.ChunkedArray:
+    """Coerce a batch of ids (list, numpy, pyarrow, polars, pandas) to Arrow strings.
 
-    Dictionary-encoded input stays dictionary-encoded. A lone string is refused: batch methods
-    take sequences, and each has a scalar twin.
+    Dictionary-encoded input stays dictionary-encoded, chunk by chunk. A lone string is
+    refused: batch methods take sequences, and each has a scalar twin.
     """
     if isinstance(values, str | bytes):
         raise ColumnTypeError(f"{what} must be a sequence of ids, got the single string {values!r}")
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    elif not isinstance(values, pa.Array):
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    elif not isinstance(values, pa.ChunkedArray):
         module = type(values).__module__
         if module.startswith("polars") and hasattr(values, "to_arrow"):
-            values = values.to_arrow()
+            values = pa.chunked_array([values.to_arrow()])
         elif module.startswith("pandas"):
-            values = pa.Array.from_pandas(values)
+            values = pa.chunked_array([pa.Array.from_pandas(values)])
         else:
             try:
-                values = pa.array(values if isinstance(values, np.ndarray) else list(values))
+                values = pa.chunked_array(
+                    [pa.array(values if isinstance(values, np.ndarray) else list(values))]
+                )
             except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
                 raise ColumnTypeError(f"{what} must hold strings: {exc}") from None
-    value_type = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
+    dictionary = pa.types.is_dictionary(values.type)
+    value_type = values.type.value_type if dictionary else values.type
     if pa.types.is_null(value_type):
         return values.cast(pa.string())
-    if pa.types.is_large_string(value_type) or pa.types.is_string_view(value_type):
-        target = pa.string()
-        if pa.types.is_dictionary(values.type):
-            target = pa.dictionary(values.type.index_type, pa.string())
-        return values.cast(target)
-    if not pa.types.is_string(value_type):
+    if not (
+        pa.types.is_string(value_type)
+        or pa.types.is_large_string(value_type)
+        or pa.types.is_string_view(value_type)
+    ):
         raise ColumnTypeError(f"{what} must hold strings, got {values.type}")
+    if not pa.types.is_string(value_type):
+        values = values.cast(
+            pa.dictionary(values.type.index_type, pa.string()) if dictionary else pa.string()
+        )
     return values
+
+
+def _lookup(chunk: pa.Array, value_set: pa.Array) -> pa.Array:
+    """Codes of one chunk (null where absent); a dictionary chunk looks up its dictionary only."""
+    if pa.types.is_dictionary(chunk.type):
+        return pc.index_in(chunk.dictionary, value_set=value_set).take(chunk.indices)
+    return pc.index_in(chunk, value_set=value_set)
 
 
 class IdDictionary:
@@ -99,11 +112,9 @@ class IdDictionary:
         if on_unknown not in ("raise", "skip"):
             raise DataError(f"on_unknown must be 'raise' or 'skip', got {on_unknown!r}")
         array = as_string_array(values, f"{self.column} values")
-        if pa.types.is_dictionary(array.type):
-            mapped = pc.index_in(array.dictionary, value_set=self.ids)
-            found = mapped.take(array.indices)
-        else:
-            found = pc.index_in(array, value_set=self.ids)
+        found = pa.chunked_array(
+            [_lookup(chunk, self.ids) for chunk in array.chunks], pa.int32()
+        )
         if on_unknown == "raise" and found.null_count:
             row = int(pc.index(pc.is_null(found), True).as_py())
             value = array[row].as_py()
@@ -113,7 +124,7 @@ class IdDictionary:
                 f"{self.column} {value!r} at row {row} is not in the catalogue "
                 f"({len(self):,} {self.plural})"
             )
-        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
+        return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int32)
 
     def decode(self, codes: npt.NDArray[np.int32]) -> pa.DictionaryArray:
         """Dictionary array of ids for in-range ``codes`` (no string is copied)."""

@@ -32,10 +32,7 @@ def compile_links(
     links_v, links_p, links_d = [], [], []
     for (v, p), members in sorted(details_of.items()):
         key = tuple(sorted(members))
-        if len(key) == 1:
-            code = key[0]
-        else:
-            code = sets.setdefault(key, n_details + len(sets))
+        code = key[0] if len(key) == 1 else sets.setdefault(key, n_details + len(sets))
         links_v.append(v)
         links_p.append(p)
         links_d.append(code)
@@ -106,7 +103,9 @@ def gather_parts(
     """Parts fitting each request, in part-code order; see ``_core.gather_parts``."""
     index: list[int] = []
     parts: list[int] = []
-    for r, (v, c) in enumerate(zip(request_vehicle.tolist(), request_category.tolist(), strict=True)):
+    for r, (v, c) in enumerate(
+        zip(request_vehicle.tolist(), request_category.tolist(), strict=True)
+    ):
         links, universals = _span(run_bounds, universal_bounds, n_categories, v, c)
         found = sorted([int(link_part[i]) for i in links] + [int(universal[i]) for i in universals])
         index.extend([r] * len(found))

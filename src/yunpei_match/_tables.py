@@ -39,7 +39,9 @@ def as_table(data: Any, table: str) -> pa.Table:
         try:
             return pa.table(dict(data))
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
-            raise ColumnTypeError(f"{table}: cannot build a table from the given columns: {exc}")
+            raise ColumnTypeError(
+                f"{table}: cannot build a table from the given columns: {exc}"
+            ) from None
     raise ColumnTypeError(
         f"{table} must be a pyarrow Table, a polars or pandas DataFrame or a dict of columns, "
         f"got {type(data).__name__}"

@@ -159,7 +159,8 @@ class Catalog:
         --------
         >>> import yunpei_match as ym
         >>> ym.Catalog.from_tables(
-        ...     vehicles={"vehicle_id": ["V1"], "make": ["比亚迪"], "model": ["秦"], "year": [2021]},
+        ...     vehicles={"vehicle_id": ["V1"], "make": ["比亚迪"], "model": ["秦"],
+        ...               "year": [2021]},
         ...     parts={"part_id": ["P1"], "brand": ["BYD"], "part_number": ["10171735-00"],
         ...            "category": ["cabin filter"]},
         ...     fitments={"part_id": ["P1"], "vehicle_id": ["V1"]})
@@ -170,7 +171,9 @@ class Catalog:
         parts_table, categories, category_start = encode_parts(as_table(parts, "parts"))
         universal = parts_table.column("universal").to_numpy(zero_copy_only=False)
         vehicle_ids = IdDictionary(
-            vehicles_table.column("vehicle_id").combine_chunks(), "vehicles", "vehicle_id",
+            vehicles_table.column("vehicle_id").combine_chunks(),
+            "vehicles",
+            "vehicle_id",
             "vehicles",
         )
         part_ids = IdDictionary(
@@ -178,25 +181,43 @@ class Catalog:
         )
         applications = encode_fitments(
             None if fitments is None else as_table(fitments, "fitments"),
-            vehicles_table, vehicle_ids, part_ids, universal,
+            vehicles_table,
+            vehicle_ids,
+            part_ids,
+            universal,
         )
         links, duplicates = build_links(
-            applications.vehicle, applications.part, applications.detail,
-            n_vehicles=vehicles_table.num_rows, category_start=category_start,
-            n_details=applications.details.num_rows, universal_mask=universal, kernels=kernels,
+            applications.vehicle,
+            applications.part,
+            applications.detail,
+            n_vehicles=vehicles_table.num_rows,
+            category_start=category_start,
+            n_details=applications.details.num_rows,
+            universal_mask=universal,
+            kernels=kernels,
         )
         stats = BuildStats(
-            vehicles=vehicles_table.num_rows, parts=parts_table.num_rows,
-            categories=len(categories), universal_parts=int(np.count_nonzero(universal)),
-            fitment_rows=applications.fitment_rows, duplicate_rows=duplicates,
+            vehicles=vehicles_table.num_rows,
+            parts=parts_table.num_rows,
+            categories=len(categories),
+            universal_parts=int(np.count_nonzero(universal)),
+            fitment_rows=applications.fitment_rows,
+            duplicate_rows=duplicates,
             unmatched_rows=applications.unmatched_rows,
-            universal_rows=applications.universal_rows, links=links.n_links,
-            detail_rows=applications.details.num_rows, index_bytes=links.nbytes,
+            universal_rows=applications.universal_rows,
+            links=links.n_links,
+            detail_rows=applications.details.num_rows,
+            index_bytes=links.nbytes,
             build_seconds=round(time.perf_counter() - started, 6),
         )
         return cls(
-            vehicles=vehicles_table, parts=parts_table, categories=categories,
-            details=applications.details, links=links, stats=stats, kernels=kernels,
+            vehicles=vehicles_table,
+            parts=parts_table,
+            categories=categories,
+            details=applications.details,
+            links=links,
+            stats=stats,
+            kernels=kernels,
         )
 
     @classmethod
@@ -259,8 +280,9 @@ class Catalog:
         IndexFileError
             If the directory is missing, truncated, altered or of another format version.
         """
-        return storage.load(cls, Path(directory), verify_checksums=verify_checksums,
-                            kernels=kernels)
+        return storage.load(
+            cls, Path(directory), verify_checksums=verify_checksums, kernels=kernels
+        )
 
 
 def _read_table(root: Path, name: str) -> pa.Table | None:

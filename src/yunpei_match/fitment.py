@@ -209,8 +209,13 @@ class FitmentIndex:
         vehicles = np.where(categories_codes == -2, -1, vehicles).astype(np.int32)
         categories_codes = np.maximum(categories_codes, -1).astype(np.int32)
         index, part = self._catalog._kernels.gather_parts(
-            self._links.run_bounds, self._links.link_part, self._links.universal,
-            self._links.universal_bounds, self._n_categories, vehicles, categories_codes,
+            self._links.run_bounds,
+            self._links.link_part,
+            self._links.universal,
+            self._links.universal_bounds,
+            self._n_categories,
+            vehicles,
+            categories_codes,
         )
         return pa.table({"request_index": index, "part_id": self._parts.decode(part)})
 
@@ -241,19 +246,26 @@ class FitmentIndex:
         """
         part = self._parts.code(part_id)
         _, vehicle = self._catalog._kernels.gather_vehicles(
-            self._links.part_indptr, self._links.part_vehicle, self._part_universal,
-            self._n_vehicles, np.array([part], np.int32),
+            self._links.part_indptr,
+            self._links.part_vehicle,
+            self._part_universal,
+            self._n_vehicles,
+            np.array([part], np.int32),
         )
         if self._part_universal[part]:
             detail = np.full(len(vehicle), -1, np.int64)
         else:
             found = self._find_links(vehicle, np.full(len(vehicle), part, np.int32))
-            vehicle_rows, detail = self._expand(np.arange(len(vehicle)), self._links.link_detail[found])
+            vehicle_rows, detail = self._expand(
+                np.arange(len(vehicle)), self._links.link_detail[found]
+            )
             vehicle = vehicle[vehicle_rows]
         rows = self._catalog.vehicles.select(["vehicle_id", "make", "model", "year"]).take(vehicle)
-        return rows.append_column("position", self._detail_column("position", detail)).append_column(
-            "qty", self._detail_column("qty", detail)
-        ).append_column("note", self._detail_column("note", detail))
+        return (
+            rows.append_column("position", self._detail_column("position", detail))
+            .append_column("qty", self._detail_column("qty", detail))
+            .append_column("note", self._detail_column("note", detail))
+        )
 
     def vehicles_for_parts(self, part_ids: Any, *, on_unknown: OnUnknown = "raise") -> pa.Table:
         """Vehicles each of many parts fits.
@@ -273,8 +285,11 @@ class FitmentIndex:
         """
         parts = self._parts.codes(part_ids, on_unknown=on_unknown)
         index, vehicle = self._catalog._kernels.gather_vehicles(
-            self._links.part_indptr, self._links.part_vehicle, self._part_universal,
-            self._n_vehicles, parts,
+            self._links.part_indptr,
+            self._links.part_vehicle,
+            self._part_universal,
+            self._n_vehicles,
+            parts,
         )
         return pa.table({"request_index": index, "vehicle_id": self._vehicles.decode(vehicle)})
 
@@ -290,10 +305,10 @@ class FitmentIndex:
         --------
         >>> import yunpei_match as ym
         >>> catalog = ym.Catalog.from_parquet("data/samples")
-        >>> catalog.fitment.fits(catalog.part_ids.ids[0].as_py(), "no-such-vehicle")
-        Traceback (most recent call last):
-        ...
-        yunpei_match.errors.UnknownIdError: vehicle_id 'no-such-vehicle' is not in the catalogue (... vehicles)
+        >>> part = catalog.part_ids.ids[0].as_py()
+        >>> vehicle = catalog.fitment.vehicles_for_part(part).column("vehicle_id")[0].as_py()
+        >>> catalog.fitment.fits(part, vehicle)
+        True
         """
         part = self._parts.code(part_id)
         vehicle = self._vehicles.code(vehicle_id)
@@ -307,8 +322,12 @@ class FitmentIndex:
     def _find_links(self, vehicle: np.ndarray, part: np.ndarray) -> npt.NDArray[np.int64]:
         """Position of each (vehicle, part) link in the link arrays, -1 where there is none."""
         return self._catalog._kernels.find_links(
-            self._links.run_bounds, self._links.link_part, self._part_category,
-            self._n_categories, vehicle.astype(np.int32), part.astype(np.int32),
+            self._links.run_bounds,
+            self._links.link_part,
+            self._part_category,
+            self._n_categories,
+            vehicle.astype(np.int32),
+            part.astype(np.int32),
         )
 
     def _expand(self, rows: np.ndarray, detail_sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -357,6 +376,5 @@ class FitmentIndex:
 
 
 def _as_array(values: Any) -> pa.Array:
-    array = as_string_array(values, "categories")
-    return array.cast(pa.string()) if pa.types.is_dictionary(array.type) else array
-
+    array = as_string_array(values, "categories").cast(pa.string())
+    return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)

@@ -150,9 +150,13 @@ def load(
         where=str(directory),
     )
     return cls(
-        vehicles=tables["vehicles"], parts=tables["parts"],
+        vehicles=tables["vehicles"],
+        parts=tables["parts"],
         categories=tables["categories"].column("category").combine_chunks(),
-        details=tables["details"], links=links, stats=stats, kernels=kernels,
+        details=tables["details"],
+        links=links,
+        stats=stats,
+        kernels=kernels,
     )
 
 

@@ -1,0 +1,50 @@
+"""Type stub of the compiled kernels (see the layout notes at the top of _core.pyx)."""
+
+import numpy as np
+import numpy.typing as npt
+
+_I32 = npt.NDArray[np.int32]
+_I64 = npt.NDArray[np.int64]
+
+def compile_links(
+    vehicle: _I32,
+    part: _I32,
+    detail: _I32,
+    n_vehicles: int,
+    n_parts: int,
+    n_details: int,
+) -> tuple[_I32, _I32, _I32, _I64, _I32, int]: ...
+def index_links(
+    link_vehicle: _I32,
+    link_part: _I32,
+    part_category: _I32,
+    n_vehicles: int,
+    n_parts: int,
+    n_categories: int,
+) -> tuple[_I64, _I64, _I32]: ...
+def gather_parts(
+    run_bounds: _I64,
+    link_part: _I32,
+    universal: _I32,
+    universal_bounds: _I64,
+    n_categories: int,
+    request_vehicle: _I32,
+    request_category: _I32,
+) -> tuple[_I32, _I32]: ...
+def gather_vehicles(
+    part_indptr: _I64,
+    part_vehicle: _I32,
+    part_universal: npt.NDArray[np.uint8],
+    n_vehicles: int,
+    request_part: _I32,
+) -> tuple[_I32, _I32]: ...
+def find_links(
+    run_bounds: _I64,
+    link_part: _I32,
+    part_category: _I32,
+    n_categories: int,
+    vehicle: _I32,
+    part: _I32,
+) -> _I64: ...
+def first_decrease(offsets: _I64) -> int: ...
+def first_out_of_range(values: _I32, low: int, high: int) -> int: ...

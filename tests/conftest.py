@@ -1,0 +1,22 @@
+"""Shared fixtures: the ``impl`` fixture runs a test over the Cython core and the reference twin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from yunpei_match import _core, _reference
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+
+
+@pytest.fixture(params=[_core, _reference], ids=["core", "reference"])
+def impl(request: pytest.FixtureRequest):
+    """The kernels module under test: pass it as ``Catalog.from_tables(..., kernels=impl)``."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES
