@@ -81,7 +81,7 @@ def test_compile_and_index_links_agree(app):
     part_category = np.repeat(
         np.arange(n_categories, dtype=np.int32), np.diff(app["category_start"])
     ).astype(np.int32)
-    index_args = (compiled[0], compiled[1], part_category, app["n_vehicles"], n_parts, n_categories)
+    index_args = (compiled[0], compiled[1], part_category, n_parts, n_categories)
     _assert_same(_core.index_links(*index_args), _reference.index_links(*index_args))
 
 

@@ -13,12 +13,11 @@ def compile_links(
     n_vehicles: int,
     n_parts: int,
     n_details: int,
-) -> tuple[_I32, _I32, _I32, _I64, _I32, int]: ...
+) -> tuple[_I64, _I32, _I32, _I64, _I32, int]: ...
 def index_links(
-    link_vehicle: _I32,
+    vehicle_indptr: _I64,
     link_part: _I32,
     part_category: _I32,
-    n_vehicles: int,
     n_parts: int,
     n_categories: int,
 ) -> tuple[_I64, _I64, _I32]: ...

@@ -35,7 +35,7 @@ import numpy as np
 
 cimport numpy as cnp
 from cython.operator cimport dereference as deref
-from libc.stdint cimport int32_t, int64_t, uint8_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t
 from libcpp.map cimport map as cpp_map
 from libcpp.vector cimport vector
 
@@ -46,29 +46,22 @@ cnp.import_array()
 # Build
 
 
-cdef void _counting_pass(const int32_t[::1] key, int32_t n_keys,
-                         const int32_t[::1] a, const int32_t[::1] b,
-                         int32_t[::1] out_key, int32_t[::1] out_a, int32_t[::1] out_b,
-                         int64_t[::1] cursor) noexcept nogil:
-    """Stable scatter of (key, a, b) rows by ``key``; ``cursor`` has n_keys + 1 zeros."""
-    cdef Py_ssize_t i, n = key.shape[0]
-    cdef int64_t dst
-    for i in range(n):
-        cursor[key[i] + 1] += 1
-    for i in range(n_keys):
-        cursor[i + 1] += cursor[i]
-    for i in range(n):
-        dst = cursor[key[i]]
-        cursor[key[i]] = dst + 1
-        out_key[dst] = key[i]
-        out_a[dst] = a[i]
-        out_b[dst] = b[i]
+cdef inline int64_t _pack(int32_t high, int32_t low) noexcept nogil:
+    return (<int64_t> high << 32) | <uint32_t> low
 
 
-cdef void _sort_small(int32_t[::1] values, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+cdef inline int32_t _high(int64_t packed) noexcept nogil:
+    return <int32_t> (packed >> 32)
+
+
+cdef inline int32_t _low(int64_t packed) noexcept nogil:
+    return <int32_t> <uint32_t> packed
+
+
+cdef void _sort_small(int64_t[::1] values, Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
     """Insertion sort of ``values[lo:hi]``: the groups are a few elements long."""
     cdef Py_ssize_t i, j
-    cdef int32_t x
+    cdef int64_t x
     for i in range(lo + 1, hi):
         x = values[i]
         j = i - 1
@@ -76,6 +69,61 @@ cdef void _sort_small(int32_t[::1] values, Py_ssize_t lo, Py_ssize_t hi) noexcep
             values[j + 1] = values[j]
             j -= 1
         values[j + 1] = x
+
+
+cdef void _sort_by_vehicle(const int32_t[::1] vehicle, const int32_t[::1] part,
+                           const int32_t[::1] detail, int64_t[::1] by_part,
+                           int64_t[::1] part_cursor, int64_t[::1] vehicle_start,
+                           int64_t[::1] vehicle_cursor, int64_t[::1] out) noexcept nogil:
+    """Two stable counting sorts: rows by part, then by vehicle, into packed (part, detail).
+
+    Each pass writes one packed 8-byte value per row, one scattered write rather than three:
+    at tens of millions of rows the scattered writes are the cost.
+    """
+    cdef Py_ssize_t i, n = vehicle.shape[0], lo = 0
+    cdef Py_ssize_t n_parts = part_cursor.shape[0] - 1, n_vehicles = vehicle_start.shape[0] - 1
+    cdef int32_t p
+    cdef int64_t dst, x
+    for i in range(n):
+        part_cursor[part[i] + 1] += 1
+        vehicle_start[vehicle[i] + 1] += 1
+    for i in range(n_parts):
+        part_cursor[i + 1] += part_cursor[i]
+    for i in range(n_vehicles):
+        vehicle_start[i + 1] += vehicle_start[i]
+    for i in range(n):
+        dst = part_cursor[part[i]]
+        part_cursor[part[i]] = dst + 1
+        by_part[dst] = _pack(vehicle[i], detail[i])
+    # part_cursor[p] now holds the end of part p's rows, i.e. the start of part p + 1.
+    vehicle_cursor[:] = vehicle_start
+    for p in range(n_parts):
+        for i in range(lo, part_cursor[p]):
+            x = by_part[i]
+            dst = vehicle_cursor[_high(x)]
+            vehicle_cursor[_high(x)] = dst + 1
+            out[dst] = _pack(p, _low(x))
+        lo = part_cursor[p]
+
+
+cdef tuple _rows_by_vehicle(const int32_t[::1] vehicle, const int32_t[::1] part,
+                           const int32_t[::1] detail, int32_t n_vehicles, int32_t n_parts):
+    """Packed (part, detail) rows in vehicle-major order and each vehicle's first row.
+
+    The by-part buffer lives only in this scope, so it is freed before the caller allocates
+    its outputs: peak memory stays at two packed copies of the rows.
+    """
+    cdef Py_ssize_t n = vehicle.shape[0]
+    cdef int64_t[::1] by_part = np.empty(n, np.int64)
+    cdef int64_t[::1] part_cursor = np.zeros(n_parts + 1, np.int64)
+    cdef int64_t[::1] vehicle_cursor = np.empty(n_vehicles + 1, np.int64)
+    sorted_rows = np.empty(n, np.int64)
+    vehicle_start = np.zeros(n_vehicles + 1, np.int64)
+    cdef int64_t[::1] rows = sorted_rows, starts = vehicle_start
+    with nogil:
+        _sort_by_vehicle(vehicle, part, detail, by_part, part_cursor, starts, vehicle_cursor,
+                         rows)
+    return sorted_rows, vehicle_start
 
 
 def compile_links(const int32_t[::1] vehicle, const int32_t[::1] part,
@@ -89,86 +137,89 @@ def compile_links(const int32_t[::1] vehicle, const int32_t[::1] part,
 
     Returns
     -------
-    link_vehicle, link_part, link_detail : int32 arrays, one entry per distinct link
+    vehicle_indptr : int64 array of ``n_vehicles + 1``, the links of each vehicle
+    link_part, link_detail : int32 arrays, one entry per distinct link
     set_indptr : int64 array, set_detail : int32 array
         CSR of the multi-detail sets; set ``k`` has code ``n_details + k``.
     n_duplicates : int
         Exact duplicate application rows dropped.
     """
     cdef Py_ssize_t n = vehicle.shape[0]
-    tmp_v = np.empty(n, np.int32)
-    tmp_p = np.empty(n, np.int32)
-    tmp_d = np.empty(n, np.int32)
-    sv = np.empty(n, np.int32)
-    sp = np.empty(n, np.int32)
-    sd = np.empty(n, np.int32)
-    cdef int32_t[::1] tv = tmp_v, tp = tmp_p, td = tmp_d, ov = sv, op = sp, od = sd
-    cdef int64_t[::1] cur_p = np.zeros(n_parts + 1, np.int64)
-    cdef int64_t[::1] cur_v = np.zeros(n_vehicles + 1, np.int64)
+    sorted_rows, vehicle_start = _rows_by_vehicle(vehicle, part, detail, n_vehicles, n_parts)
+    vehicle_indptr = np.zeros(n_vehicles + 1, np.int64)
+    link_part = np.empty(n, np.int32)
+    link_detail = np.empty(n, np.int32)
+    cdef int64_t[::1] rows = sorted_rows, starts = vehicle_start, indptr = vehicle_indptr
+    cdef int32_t[::1] out_part = link_part, out_detail = link_detail
     cdef vector[int64_t] set_indptr
     cdef vector[int32_t] set_detail
-    cdef Py_ssize_t n_links = 0, n_duplicates = 0
+    cdef Py_ssize_t n_duplicates = 0
     with nogil:
-        _counting_pass(part, n_parts, vehicle, detail, tp, tv, td, cur_p)
-        _counting_pass(tv, n_vehicles, tp, td, ov, op, od, cur_v)
         set_indptr.push_back(0)
-        _group_links(ov, op, od, n_details, set_indptr, set_detail, &n_links, &n_duplicates)
+        n_duplicates = _group_links(rows, starts, n_details, out_part, out_detail, indptr,
+                                    set_indptr, set_detail)
     set_indptr_arr = np.asarray(<int64_t[:set_indptr.size()]> set_indptr.data()).copy()
     if set_detail.size():
         set_detail_arr = np.asarray(<int32_t[:set_detail.size()]> set_detail.data()).copy()
     else:
         set_detail_arr = np.empty(0, np.int32)
-    return (sv[:n_links].copy(), sp[:n_links].copy(), sd[:n_links].copy(),
-            set_indptr_arr, set_detail_arr, n_duplicates)
+    n_links = vehicle_indptr[n_vehicles]
+    return (vehicle_indptr, link_part[:n_links], link_detail[:n_links], set_indptr_arr,
+            set_detail_arr, n_duplicates)
 
 
-cdef void _group_links(int32_t[::1] v, int32_t[::1] p, int32_t[::1] d, int32_t n_details,
-                       vector[int64_t]& set_indptr, vector[int32_t]& set_detail,
-                       Py_ssize_t* n_links, Py_ssize_t* n_duplicates) noexcept nogil:
-    """Collapse runs of equal (vehicle, part) in sorted rows into links, compacting in place."""
-    cdef Py_ssize_t n = v.shape[0], lo = 0, hi, k, out = 0, kept
+cdef Py_ssize_t _group_links(int64_t[::1] rows, const int64_t[::1] vehicle_start,
+                             int32_t n_details, int32_t[::1] out_part, int32_t[::1] out_detail,
+                             int64_t[::1] vehicle_indptr, vector[int64_t]& set_indptr,
+                             vector[int32_t]& set_detail) noexcept nogil:
+    """Collapse runs of one part inside each vehicle's sorted rows into links."""
+    cdef Py_ssize_t v, lo, hi, k, end, out = 0, duplicates = 0
     cdef cpp_map[vector[int32_t], int32_t] sets
     cdef cpp_map[vector[int32_t], int32_t].iterator found
     cdef vector[int32_t] members
     cdef int32_t code
-    while lo < n:
-        hi = lo + 1
-        while hi < n and v[hi] == v[lo] and p[hi] == p[lo]:
-            hi += 1
-        _sort_small(d, lo, hi)
-        members.clear()
-        members.push_back(d[lo])
-        for k in range(lo + 1, hi):
-            if d[k] != d[k - 1]:
-                members.push_back(d[k])
-        kept = <Py_ssize_t> members.size()
-        n_duplicates[0] += (hi - lo) - kept
-        if kept == 1:
-            code = members[0]
-        else:
-            found = sets.find(members)
-            if found == sets.end():
-                code = n_details + <int32_t> sets.size()
-                sets[members] = code
-                for k in range(kept):
-                    set_detail.push_back(members[k])
-                set_indptr.push_back(<int64_t> set_detail.size())
+    for v in range(vehicle_start.shape[0] - 1):
+        lo = vehicle_start[v]
+        end = vehicle_start[v + 1]
+        while lo < end:
+            hi = lo + 1
+            while hi < end and _high(rows[hi]) == _high(rows[lo]):
+                hi += 1
+            if hi == lo + 1:
+                code = _low(rows[lo])
             else:
-                code = deref(found).second
-        v[out] = v[lo]
-        p[out] = p[lo]
-        d[out] = code
-        out += 1
-        lo = hi
-    n_links[0] = out
+                _sort_small(rows, lo, hi)
+                members.clear()
+                members.push_back(_low(rows[lo]))
+                for k in range(lo + 1, hi):
+                    if rows[k] != rows[k - 1]:
+                        members.push_back(_low(rows[k]))
+                duplicates += (hi - lo) - <Py_ssize_t> members.size()
+                if members.size() == 1:
+                    code = members[0]
+                else:
+                    found = sets.find(members)
+                    if found == sets.end():
+                        code = n_details + <int32_t> sets.size()
+                        sets[members] = code
+                        for k in range(<Py_ssize_t> members.size()):
+                            set_detail.push_back(members[k])
+                        set_indptr.push_back(<int64_t> set_detail.size())
+                    else:
+                        code = deref(found).second
+            out_part[out] = _high(rows[lo])
+            out_detail[out] = code
+            out += 1
+            lo = hi
+        vehicle_indptr[v + 1] = out
+    return duplicates
 
 
-def index_links(const int32_t[::1] link_vehicle, const int32_t[::1] link_part,
-                const int32_t[::1] part_category, int32_t n_vehicles, int32_t n_parts,
-                int32_t n_categories):
+def index_links(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
+                const int32_t[::1] part_category, int32_t n_parts, int32_t n_categories):
     """Build the (vehicle, category) run bounds and the part -> vehicles transpose.
 
-    Links must be sorted vehicle-major with ascending part codes (``compile_links`` output).
+    Links must be vehicle-major with ascending part codes (``compile_links`` output).
 
     Returns
     -------
@@ -176,28 +227,31 @@ def index_links(const int32_t[::1] link_vehicle, const int32_t[::1] link_part,
     part_indptr : int64 array of ``n_parts + 1``
     part_vehicle : int32 array, vehicles of each part in ascending order
     """
-    cdef Py_ssize_t n = link_part.shape[0], i, n_runs = <Py_ssize_t> n_vehicles * n_categories
+    cdef Py_ssize_t n_vehicles = vehicle_indptr.shape[0] - 1, i
+    cdef Py_ssize_t n = link_part.shape[0], n_runs = n_vehicles * n_categories
+    cdef int32_t v, p
     run_arr = np.zeros(n_runs + 1, np.int64)
     indptr_arr = np.zeros(n_parts + 1, np.int64)
     vehicles_arr = np.empty(n, np.int32)
     cdef int64_t[::1] runs = run_arr, indptr = indptr_arr
     cdef int32_t[::1] out = vehicles_arr
     cdef int64_t[::1] cursor = np.empty(n_parts, np.int64)
-    cdef int32_t p
     with nogil:
-        for i in range(n):
-            p = link_part[i]
-            runs[<int64_t> link_vehicle[i] * n_categories + part_category[p] + 1] += 1
-            indptr[p + 1] += 1
+        for v in range(n_vehicles):
+            for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
+                p = link_part[i]
+                runs[<int64_t> v * n_categories + part_category[p] + 1] += 1
+                indptr[p + 1] += 1
         for i in range(n_runs):
             runs[i + 1] += runs[i]
         for i in range(n_parts):
             indptr[i + 1] += indptr[i]
             cursor[i] = indptr[i]
-        for i in range(n):
-            p = link_part[i]
-            out[cursor[p]] = link_vehicle[i]
-            cursor[p] += 1
+        for v in range(n_vehicles):
+            for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
+                p = link_part[i]
+                out[cursor[p]] = v
+                cursor[p] += 1
     return run_arr, indptr_arr, vehicles_arr
 
 

@@ -112,9 +112,7 @@ class IdDictionary:
         if on_unknown not in ("raise", "skip"):
             raise DataError(f"on_unknown must be 'raise' or 'skip', got {on_unknown!r}")
         array = as_string_array(values, f"{self.column} values")
-        found = pa.chunked_array(
-            [_lookup(chunk, self.ids) for chunk in array.chunks], pa.int32()
-        )
+        found = pa.chunked_array([_lookup(chunk, self.ids) for chunk in array.chunks], pa.int32())
         if on_unknown == "raise" and found.null_count:
             row = int(pc.index(pc.is_null(found), True).as_py())
             value = array[row].as_py()

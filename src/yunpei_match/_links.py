@@ -77,11 +77,11 @@ def build_links(
     part_category = np.repeat(
         np.arange(n_categories, dtype=np.int32), np.diff(category_start)
     ).astype(np.int32)
-    link_vehicle, link_part, link_detail, set_indptr, set_detail, duplicates = (
+    vehicle_indptr, link_part, link_detail, set_indptr, set_detail, duplicates = (
         kernels.compile_links(vehicle, part, detail, n_vehicles, n_parts, n_details)
     )
     run_bounds, part_indptr, part_vehicle = kernels.index_links(
-        link_vehicle, link_part, part_category, n_vehicles, n_parts, n_categories
+        vehicle_indptr, link_part, part_category, n_parts, n_categories
     )
     universal = np.flatnonzero(universal_mask).astype(np.int32)
     arrays = LinkArrays(

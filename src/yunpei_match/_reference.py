@@ -21,19 +21,18 @@ def compile_links(
     n_vehicles: int,
     n_parts: int,
     n_details: int,
-) -> tuple[Int32Array, Int32Array, Int32Array, Int64Array, Int32Array, int]:
+) -> tuple[Int64Array, Int32Array, Int32Array, Int64Array, Int32Array, int]:
     """Distinct (vehicle, part) links with interned detail sets; see ``_core.compile_links``."""
     details_of: dict[tuple[int, int], set[int]] = {}
-    rows = 0
     for v, p, d in zip(vehicle.tolist(), part.tolist(), detail.tolist(), strict=True):
         details_of.setdefault((v, p), set()).add(d)
-        rows += 1
     sets: dict[tuple[int, ...], int] = {}
-    links_v, links_p, links_d = [], [], []
+    links_per_vehicle = [0] * n_vehicles
+    links_p, links_d = [], []
     for (v, p), members in sorted(details_of.items()):
         key = tuple(sorted(members))
         code = key[0] if len(key) == 1 else sets.setdefault(key, n_details + len(sets))
-        links_v.append(v)
+        links_per_vehicle[v] += 1
         links_p.append(p)
         links_d.append(code)
     set_indptr = [0]
@@ -41,9 +40,9 @@ def compile_links(
     for key in sets:  # dicts keep insertion order = order of first appearance
         set_detail.extend(key)
         set_indptr.append(len(set_detail))
-    n_duplicates = rows - sum(len(m) for m in details_of.values())
+    n_duplicates = len(vehicle) - sum(len(m) for m in details_of.values())
     return (
-        np.array(links_v, np.int32),
+        _offsets(links_per_vehicle),
         np.array(links_p, np.int32),
         np.array(links_d, np.int32),
         np.array(set_indptr, np.int64),
@@ -52,26 +51,27 @@ def compile_links(
     )
 
 
+def _offsets(counts: list[int]) -> Int64Array:
+    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+
 def index_links(
-    link_vehicle: Int32Array,
+    vehicle_indptr: Int64Array,
     link_part: Int32Array,
     part_category: Int32Array,
-    n_vehicles: int,
     n_parts: int,
     n_categories: int,
 ) -> tuple[Int64Array, Int64Array, Int32Array]:
     """Run bounds and the part -> vehicles transpose; see ``_core.index_links``."""
+    n_vehicles = len(vehicle_indptr) - 1
     run_counts = [0] * (n_vehicles * n_categories)
     vehicles_of: list[list[int]] = [[] for _ in range(n_parts)]
-    for v, p in zip(link_vehicle.tolist(), link_part.tolist(), strict=True):
-        run_counts[v * n_categories + int(part_category[p])] += 1
-        vehicles_of[p].append(v)
-    run_bounds = np.concatenate([[0], np.cumsum(run_counts, dtype=np.int64)]).astype(np.int64)
-    part_indptr = np.concatenate(
-        [[0], np.cumsum([len(vs) for vs in vehicles_of], dtype=np.int64)]
-    ).astype(np.int64)
+    for v in range(n_vehicles):
+        for p in link_part[vehicle_indptr[v] : vehicle_indptr[v + 1]].tolist():
+            run_counts[v * n_categories + int(part_category[p])] += 1
+            vehicles_of[p].append(v)
     part_vehicle = np.array([v for vs in vehicles_of for v in sorted(vs)], np.int32)
-    return run_bounds, part_indptr, part_vehicle
+    return _offsets(run_counts), _offsets([len(vs) for vs in vehicles_of]), part_vehicle
 
 
 def _span(
