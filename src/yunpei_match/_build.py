@@ -23,8 +23,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._ids import IdDictionary
-from ._tables import check_unique, int_column, require_columns, string_column
-from .errors import ColumnTypeError, DataError, UnknownIdError
+from ._tables import (
+    check_unique,
+    int_column,
+    is_string_type,
+    require_columns,
+    show,
+    string_column,
+)
+from .errors import ColumnTypeError, DataError, MissingColumnError, UnknownIdError
 
 __all__ = ["Applications", "encode_fitments", "encode_parts", "encode_vehicles"]
 
@@ -112,7 +119,13 @@ def encode_fitments(
         fitments = pa.table({name: pa.array([], pa.string()) for name in ("part_id", "vehicle_id")})
     require_columns(fitments, "fitments", ("part_id",))
     if "vehicle_id" not in fitments.column_names:
-        require_columns(fitments, "fitments", RANGE_COLUMNS)
+        missing = [c for c in RANGE_COLUMNS if c not in fitments.column_names]
+        if missing:
+            raise MissingColumnError(
+                f"fitments needs a vehicle_id column or make, model, year_from and year_to; "
+                f"it lacks {', '.join(missing)} and has {', '.join(fitments.column_names)}"
+            )
+    qualifiers = _qualifier_columns(fitments, vehicles)
     part = _codes(fitments, "part_id", part_ids, nullable=False)
     details, detail = _detail_codes(fitments)
     vehicle = (
@@ -120,7 +133,7 @@ def encode_fitments(
         if "vehicle_id" in fitments.column_names
         else np.full(fitments.num_rows, -1, np.int32)
     )
-    rows, matched = _expand_ranges(fitments, vehicles, np.flatnonzero(vehicle < 0))
+    rows, matched = _expand_ranges(fitments, vehicles, np.flatnonzero(vehicle < 0), qualifiers)
     row = np.concatenate([np.flatnonzero(vehicle >= 0), rows])
     vehicle = np.concatenate([vehicle[vehicle >= 0], matched])
     keep = ~universal[part[row]]
@@ -153,7 +166,7 @@ def _codes(table: pa.Table, name: str, ids: IdDictionary, *, nullable: bool) -> 
     if unknown.any():
         row = int(np.argmax(unknown))
         raise UnknownIdError(
-            f"fitments.{name} {column[row].as_py()!r} at row {row} is not in {ids.table}"
+            f"fitments.{name} {show(column[row].as_py())} at row {row} is not in {ids.table}"
         )
     return codes
 
@@ -223,17 +236,17 @@ def _dense_codes(key: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
 
 
 def _expand_ranges(
-    fitments: pa.Table, vehicles: pa.Table, rows: np.ndarray
+    fitments: pa.Table, vehicles: pa.Table, rows: np.ndarray, qualifiers: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Expand range rows (indices ``rows``) to (row, vehicle code) pairs with a polars join."""
     if len(rows) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int32)
     require_columns(fitments, "fitments", RANGE_COLUMNS)
     subset = fitments.take(pa.array(rows))
-    for name in ("make", "model"):
-        string_column(subset, "fitments", name)  # a row needs vehicle_id or make+model+years
+    for name in ("make", "model"):  # a row needs vehicle_id or make + model + years
+        string_column(subset, "fitments", name, rows=rows)
     years = {
-        n: int_column(subset, "fitments", n, low=MIN_YEAR, high=MAX_YEAR)
+        n: int_column(subset, "fitments", n, low=MIN_YEAR, high=MAX_YEAR, rows=rows)
         for n in ("year_from", "year_to")
     }
     reversed_rows = pc.greater(years["year_from"], years["year_to"])
@@ -243,27 +256,58 @@ def _expand_ranges(
             f"fitments.year_from must be <= year_to, got {years['year_from'][bad]} > "
             f"{years['year_to'][bad]} at row {int(rows[bad])}"
         )
-    qualifiers = _qualifier_columns(fitments, vehicles)
-    wanted = pl.from_arrow(subset.select(["make", "model", *qualifiers])).with_columns(
+    # Qualifier columns are renamed so that a qualifier may be any vehicle column, year too.
+    wanted = pl.from_arrow(subset.select(["make", "model", *qualifiers])).rename(
+        {q: f"wanted_{q}" for q in qualifiers}
+    )
+    wanted = wanted.with_columns(
+        pl.col("make", "model").cast(pl.String),
         row=pl.Series(rows),
         year_from=pl.Series(years["year_from"]),
         year_to=pl.Series(years["year_to"]),
     )
-    wanted = wanted.with_columns(pl.col(c).cast(pl.String) for c in ("make", "model"))
-    fleet = pl.from_arrow(vehicles.select(["make", "model", "year", *qualifiers])).with_columns(
-        vehicle=pl.int_range(pl.len(), dtype=pl.Int32)
+    fleet = pl.from_arrow(
+        vehicles.select(list(dict.fromkeys(["make", "model", "year", *qualifiers])))
     )
-    matched = wanted.join(fleet, on=["make", "model"], how="inner", suffix="_vehicle").filter(
+    fleet = fleet.with_columns(
+        pl.col("make", "model").cast(pl.String), vehicle=pl.int_range(pl.len(), dtype=pl.Int32)
+    )
+    matched = wanted.join(fleet, on=["make", "model"], how="inner").filter(
         pl.col("year").is_between(pl.col("year_from"), pl.col("year_to")),
-        *[pl.col(q).is_null() | (pl.col(q) == pl.col(f"{q}_vehicle")) for q in qualifiers],
+        *[
+            pl.col(f"wanted_{q}").is_null() | (pl.col(f"wanted_{q}") == pl.col(q))
+            for q in qualifiers
+        ],
     )
     return matched["row"].to_numpy(), matched["vehicle"].to_numpy().astype(np.int32)
+
+
+def _type_kind(arrow_type: pa.DataType) -> str:
+    """The comparable kind of a column type: int widths and string flavours compare equal."""
+    if is_string_type(arrow_type):
+        return "text"
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    for kind, test in (
+        ("integer", pa.types.is_integer),
+        ("number", pa.types.is_floating),
+        ("boolean", pa.types.is_boolean),
+        ("null", pa.types.is_null),
+    ):
+        if test(arrow_type):
+            return kind
+    return str(arrow_type)
 
 
 def _qualifier_columns(fitments: pa.Table, vehicles: pa.Table) -> list[str]:
     """Fitment columns that name a vehicle attribute; warn about columns that name nothing."""
     known = {"part_id", "vehicle_id", *RANGE_COLUMNS, *DETAIL_COLUMNS}
-    qualifiers = [c for c in fitments.column_names if c in vehicles.column_names and c not in known]
+    identifying = {"vehicle_id", "make", "model"}
+    qualifiers = [
+        c
+        for c in fitments.column_names
+        if c in vehicles.column_names and c not in identifying and c not in known - {"year"}
+    ]
     unknown = [
         c for c in fitments.column_names if c not in known and c not in vehicles.column_names
     ]
@@ -271,17 +315,15 @@ def _qualifier_columns(fitments: pa.Table, vehicles: pa.Table) -> list[str]:
         warnings.warn(
             f"fitments column(s) {', '.join(unknown)} are neither fitment fields nor vehicle "
             "attributes; they are ignored, so they do not qualify any fitment",
-            stacklevel=4,
+            UserWarning,
+            stacklevel=5,
         )
     for name in qualifiers:
-        wanted, have = fitments.schema.field(name).type, vehicles.schema.field(name).type
-        if pa.types.is_dictionary(wanted):
-            wanted = wanted.value_type
-        if pa.types.is_dictionary(have):
-            have = have.value_type
-        if wanted != have and not (pa.types.is_null(wanted)):
+        wanted = _type_kind(fitments.schema.field(name).type)
+        have = _type_kind(vehicles.schema.field(name).type)
+        if wanted not in (have, "null"):
             raise ColumnTypeError(
-                f"fitments.{name} is a qualifier and must have the type of vehicles.{name} "
-                f"({have}), got {wanted}"
+                f"fitments.{name} qualifies vehicles.{name} and must hold the same kind of "
+                f"values ({have}), got {wanted}"
             )
     return qualifiers

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._tables import show
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
 __all__ = ["IdDictionary", "OnUnknown", "as_string_array"]
@@ -103,7 +104,7 @@ class IdDictionary:
         code = self._scalar_codes.get(value)
         if code is None:
             raise UnknownIdError(
-                f"{self.column} {value!r} is not in the catalogue ({len(self):,} {self.plural})"
+                f"{self.column} {show(value)} is not in the catalogue ({len(self):,} {self.plural})"
             )
         return code
 
@@ -119,7 +120,7 @@ class IdDictionary:
             if value is None:
                 raise DataError(f"{self.column} must not be null, got null at row {row}")
             raise UnknownIdError(
-                f"{self.column} {value!r} at row {row} is not in the catalogue "
+                f"{self.column} {show(value)} at row {row} is not in the catalogue "
                 f"({len(self):,} {self.plural})"
             )
         return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int32)

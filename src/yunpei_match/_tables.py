@@ -20,7 +20,9 @@ __all__ = [
     "as_table",
     "check_unique",
     "int_column",
+    "is_string_type",
     "require_columns",
+    "show",
     "string_column",
 ]
 
@@ -66,24 +68,49 @@ def _first_null(column: pa.ChunkedArray) -> int:
     return int(pc.index(pc.is_null(column), True).as_py())
 
 
+def _row(row: int, rows: np.ndarray | None) -> int:
+    """The row number the user sees: ``rows`` maps a subset's rows back to the input's."""
+    return int(rows[row]) if rows is not None else row
+
+
+def show(value: object, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut to ``limit`` characters (ids can be 10 kB)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
+
+
+def is_string_type(arrow_type: pa.DataType) -> bool:
+    """Whether a (dictionary value) type holds strings: string, large_string or string_view."""
+    value_type = _value_type(arrow_type)
+    return (
+        pa.types.is_string(value_type)
+        or pa.types.is_large_string(value_type)
+        or pa.types.is_string_view(value_type)
+    )
+
+
 def string_column(
-    data: pa.Table, table: str, name: str, *, nullable: bool = False
+    data: pa.Table, table: str, name: str, *, nullable: bool = False, rows: np.ndarray | None = None
 ) -> pa.ChunkedArray:
-    """Column ``name`` as strings (dictionary encoding kept); nulls rejected unless allowed."""
+    """Column ``name`` as strings (dictionary encoding kept); nulls rejected unless allowed.
+
+    ``rows`` maps the rows of ``data`` to those of the user's table, for messages.
+    """
     column = data.column(name)
     value_type = _value_type(column.type)
     if pa.types.is_null(value_type):
         if not nullable and len(column):
-            raise DataError(f"{table}.{name} must not be null, got null at row 0")
+            raise DataError(f"{table}.{name} must not be null, got null at row {_row(0, rows)}")
         return pa.chunked_array([pa.nulls(len(column), pa.string())])
-    if not (pa.types.is_string(value_type) or pa.types.is_large_string(value_type)):
+    if not is_string_type(column.type):
         raise ColumnTypeError(
-            f"{table}.{name} must hold strings, got {column.type}; cast it first "
-            f"(e.g. pl.col({name!r}).cast(pl.String))"
+            f"{table}.{name} must hold strings, got {column.type}; cast the column to strings first"
         )
     if not nullable and column.null_count:
-        raise DataError(f"{table}.{name} must not be null, got null at row {_first_null(column)}")
-    if pa.types.is_large_string(value_type):
+        raise DataError(
+            f"{table}.{name} must not be null, got null at row {_row(_first_null(column), rows)}"
+        )
+    if not pa.types.is_string(value_type):
         column = column.cast(
             pa.dictionary(column.type.index_type, pa.string())
             if pa.types.is_dictionary(column.type)
@@ -100,25 +127,35 @@ def int_column(
     nullable: bool = False,
     low: int | None = None,
     high: int | None = None,
+    rows: np.ndarray | None = None,
 ) -> pa.ChunkedArray:
-    """Column ``name`` as int64, with nulls and values outside ``[low, high]`` rejected."""
+    """Column ``name`` as int64, with nulls and values outside ``[low, high]`` rejected.
+
+    ``rows`` maps the rows of ``data`` to those of the user's table, for messages.
+    """
     column = data.column(name)
     if pa.types.is_null(column.type):
         column = pa.chunked_array([pa.nulls(len(column), pa.int64())])
     elif not pa.types.is_integer(column.type):
         raise ColumnTypeError(f"{table}.{name} must hold integers, got {column.type}")
-    column = column.cast(pa.int64())
-    if not nullable and column.null_count:
-        raise DataError(f"{table}.{name} must not be null, got null at row {_first_null(column)}")
+    # Range checks run before the cast to int64, which would fail on huge unsigned values.
+    unsigned = pa.types.is_unsigned_integer(column.type)
     for bound, bad, words in ((low, pc.less, ">="), (high, pc.greater, "<=")):
-        if bound is None:
+        if bound is None or (unsigned and bound <= 0 and words == ">="):
             continue
-        flags = bad(column, bound)
+        # An unsigned column compares against a bound of its own type, not through int64.
+        flags = bad(column, pa.scalar(bound, column.type) if unsigned else bound)
         if pc.any(flags).as_py():
             row = int(pc.index(flags, True).as_py())
             raise DataError(
-                f"{table}.{name} must be {words} {bound}, got {column[row].as_py()} at row {row}"
+                f"{table}.{name} must be {words} {bound}, got {column[row].as_py()} "
+                f"at row {_row(row, rows)}"
             )
+    column = column.cast(pa.int64())
+    if not nullable and column.null_count:
+        raise DataError(
+            f"{table}.{name} must not be null, got null at row {_row(_first_null(column), rows)}"
+        )
     return column
 
 
@@ -131,5 +168,6 @@ def check_unique(ids: pa.ChunkedArray | pa.Array, table: str, name: str) -> None
     value = repeated[0].as_py()
     rows = np.flatnonzero(pc.equal(ids, value).to_numpy(zero_copy_only=False))
     raise DuplicateIdError(
-        f"{table}.{name} must be unique, got {value!r} at rows {int(rows[0])} and {int(rows[1])}"
+        f"{table}.{name} must be unique, got {show(value)} at rows {int(rows[0])} and "
+        f"{int(rows[1])}"
     )

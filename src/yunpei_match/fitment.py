@@ -33,7 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._ids import IdDictionary, OnUnknown, as_string_array
-from .errors import ColumnTypeError, UnknownIdError
+from ._tables import show
+from .errors import ColumnTypeError, DataError, UnknownIdError
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -96,16 +97,24 @@ class FitmentIndex:
         True
         """
         n_categories = self._n_categories
-        if not 0 <= vehicle < self._n_vehicles:
-            raise UnknownIdError(f"vehicle code {vehicle} is outside 0..{self._n_vehicles - 1}")
-        if category is None:
-            low, high, first, last = vehicle * n_categories, (vehicle + 1) * n_categories, 0, -1
-        elif 0 <= category < n_categories:
-            low, high = vehicle * n_categories + category, vehicle * n_categories + category + 1
-            first, last = category, category + 1
-        else:
-            raise UnknownIdError(f"category code {category} is outside 0..{n_categories - 1}")
-        links = self._links.link_part[self._run_view[low] : self._run_view[high]]
+        try:
+            if not 0 <= vehicle < self._n_vehicles:
+                raise UnknownIdError(f"vehicle code {vehicle} is outside 0..{self._n_vehicles - 1}")
+            if category is None:
+                low, high = vehicle * n_categories, (vehicle + 1) * n_categories
+                first, last = 0, -1
+            elif 0 <= category < n_categories:
+                low, high = vehicle * n_categories + category, vehicle * n_categories + category + 1
+                first, last = category, category + 1
+            else:
+                raise UnknownIdError(f"category code {category} is outside 0..{n_categories - 1}")
+            links = self._links.link_part[self._run_view[low] : self._run_view[high]]
+        except TypeError:
+            # Checked here rather than up front: the fast path pays for it only on failure.
+            raise ColumnTypeError(
+                f"part_codes takes integer codes: vehicle is {type(vehicle).__name__}, "
+                f"category is {type(category).__name__}"
+            ) from None
         universal_view = self._universal_view
         if universal_view[first] == universal_view[last]:
             return links
@@ -151,6 +160,8 @@ class FitmentIndex:
         """
         vehicle = self._vehicles.code(vehicle_id)
         category_code = None if category is None else self._categories.code(category)
+        if position is not None and not isinstance(position, str):
+            raise ColumnTypeError(f"position must be a string, got {type(position).__name__}")
         n_categories = self._n_categories
         first = vehicle * n_categories + (0 if category_code is None else category_code)
         last = first + (n_categories if category_code is None else 1)
@@ -357,20 +368,21 @@ class FitmentIndex:
         if categories is None:
             return np.full(n, -1, np.int64)
         if isinstance(categories, str):
-            code = self._categories.codes([categories], on_unknown=on_unknown)[0]
+            if on_unknown == "raise":
+                return np.full(n, self._categories.code(categories), np.int64)
+            code = self._categories.codes([categories], on_unknown="skip")[0]
             return np.full(n, -2 if code < 0 else code, np.int64)
         array = _as_array(categories)
         if len(array) != n:
-            raise ColumnTypeError(
-                f"categories must have one entry per request ({n}), got {len(array)}"
-            )
+            raise DataError(f"categories must have one entry per request ({n}), got {len(array)}")
         nulls = array.is_null().to_numpy(zero_copy_only=False)
         codes = self._categories.codes(array.fill_null(""), on_unknown="skip").astype(np.int64)
         unknown = (codes < 0) & ~nulls
         if unknown.any() and on_unknown == "raise":
             row = int(np.argmax(unknown))
             raise UnknownIdError(
-                f"category {array[row].as_py()!r} at row {row} is not in the catalogue"
+                f"category {show(array[row].as_py())} at row {row} is not in the catalogue "
+                f"({len(self._categories):,} categories)"
             )
         return np.where(nulls, -1, np.where(unknown, -2, codes))
 

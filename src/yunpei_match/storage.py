@@ -42,6 +42,35 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
 FORMAT = "yunpei_match.catalog"
 FORMAT_VERSION = 1
 TABLES = ("vehicles", "parts", "categories", "details")
+ARRAY_DTYPES = {
+    "category_start": ("int32",),
+    "run_bounds": ("int64",),
+    "link_part": ("int32",),
+    "link_detail": ("uint8", "uint16", "uint32"),
+    "set_indptr": ("int64",),
+    "set_detail": ("int32",),
+    "part_indptr": ("int64",),
+    "part_vehicle": ("int32",),
+    "universal": ("int32",),
+    "universal_bounds": ("int64",),
+}
+TABLE_TYPES = {
+    "vehicles": {
+        "vehicle_id": pa.string(),
+        "make": pa.string(),
+        "model": pa.string(),
+        "year": pa.int16(),
+    },
+    "parts": {
+        "part_id": pa.string(),
+        "brand": pa.string(),
+        "part_number": pa.string(),
+        "category": pa.string(),
+        "universal": pa.bool_(),
+    },
+    "categories": {"category": pa.string()},
+    "details": {"position": pa.string(), "qty": pa.int16(), "note": pa.string()},
+}
 
 
 def save(catalog: Catalog, directory: Path) -> Path:
@@ -49,6 +78,8 @@ def save(catalog: Catalog, directory: Path) -> Path:
     from . import __version__
 
     directory = directory.absolute()
+    if directory.exists() and not directory.is_dir():
+        raise IndexFileError(f"{directory} is a file, not a directory; not overwriting it")
     staging = directory.with_name(f".{directory.name}.writing-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -109,7 +140,11 @@ def _crc32(path: Path) -> int:
 
 
 def _replace_directory(staging: Path, directory: Path) -> None:
-    """Move ``staging`` to ``directory``; an existing index is swapped out, then removed."""
+    """Move ``staging`` to ``directory``; an existing index is swapped out, then removed.
+
+    A crash between the two renames leaves the old index in ``.<name>.retired-<pid>`` and none
+    at ``directory``: never a half-written one.
+    """
     if directory.exists():
         if not (directory / "manifest.json").exists() and any(directory.iterdir()):
             raise IndexFileError(f"{directory} exists and is not a saved index; not overwriting")
@@ -130,18 +165,28 @@ def load(
     manifest = _read_manifest(directory)
     files = manifest["files"]
     for name, facts in files.items():
+        if not isinstance(facts, dict) or "/" in name or name.startswith("."):
+            raise IndexFileError(f"{directory}/manifest.json: bad entry for file {name!r}")
         _check_file(directory / name, facts, verify_checksums)
     tables = {name: _read_table(directory / f"{name}.arrow", files) for name in TABLES}
     arrays = {
         name: _read_array(directory / f"{name}.bin", files)
         for name in LinkArrays.__dataclass_fields__
     }
-    try:
-        stats = BuildStats(**manifest["stats"])
-    except TypeError as exc:
-        raise IndexFileError(f"{directory}/manifest.json: bad stats: {exc}") from None
+    expected_stats = set(BuildStats.__dataclass_fields__)
+    if set(manifest["stats"]) != expected_stats:
+        raise IndexFileError(
+            f"{directory}/manifest.json: the build stats must have exactly the fields "
+            f"{', '.join(sorted(expected_stats))}"
+        )
+    stats = BuildStats(**manifest["stats"])
     links = LinkArrays(**arrays)
     _check_tables(tables, directory)
+    if tables["categories"].num_rows != len(links.category_start) - 1:
+        raise IndexFileError(
+            f"{directory}: categories.arrow has {tables['categories'].num_rows} rows but the "
+            f"index has {len(links.category_start) - 1} categories"
+        )
     check_links(
         links,
         n_vehicles=tables["vehicles"].num_rows,
@@ -201,6 +246,9 @@ def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
         raise IndexFileError(f"{path.name} is not listed in the manifest")
     try:
         table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+        # Full validation checks every string offset: a file altered behind an unchanged size
+        # and rewritten CRC must not reach a take() that reads out of bounds.
+        table.validate(full=True)
     except (pa.ArrowInvalid, OSError) as exc:
         raise IndexFileError(f"{path} is not a readable Arrow file: {exc}") from None
     if table.num_rows != files[path.name].get("rows"):
@@ -212,10 +260,14 @@ def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
     facts = files.get(path.name)
     if facts is None:
         raise IndexFileError(f"{path.name} is not listed in the manifest")
-    try:
-        dtype = np.dtype(facts["dtype"]).newbyteorder("<")
-    except (KeyError, TypeError) as exc:
-        raise IndexFileError(f"{path.name}: bad dtype in the manifest: {exc}") from None
+    name = path.name.removesuffix(".bin")
+    allowed = ARRAY_DTYPES[name]
+    if facts.get("dtype") not in allowed:
+        raise IndexFileError(
+            f"{path.name}: dtype {facts.get('dtype')!r} in the manifest, expected "
+            f"{' or '.join(allowed)}"
+        )
+    dtype = np.dtype(facts["dtype"]).newbyteorder("<")
     if facts.get("length", -1) * dtype.itemsize != facts["bytes"]:
         raise IndexFileError(f"{path.name}: length and size in the manifest disagree")
     if facts["bytes"] == 0:
@@ -226,13 +278,13 @@ def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
 
 
 def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
-    required = {
-        "vehicles": ("vehicle_id", "make", "model", "year"),
-        "parts": ("part_id", "brand", "part_number", "category", "universal"),
-        "categories": ("category",),
-        "details": ("position", "qty", "note"),
-    }
-    for name, columns in required.items():
-        missing = [c for c in columns if c not in tables[name].column_names]
-        if missing:
-            raise IndexFileError(f"{directory}/{name}.arrow lacks column(s) {', '.join(missing)}")
+    for name, columns in TABLE_TYPES.items():
+        schema = tables[name].schema
+        for column, wanted in columns.items():
+            if column not in schema.names:
+                raise IndexFileError(f"{directory}/{name}.arrow lacks column {column}")
+            if schema.field(column).type != wanted:
+                raise IndexFileError(
+                    f"{directory}/{name}.arrow: column {column} is {schema.field(column).type}, "
+                    f"expected {wanted}"
+                )
