@@ -40,6 +40,7 @@ PART_COLUMNS = ("part_id", "brand", "part_number", "category")
 RANGE_COLUMNS = ("make", "model", "year_from", "year_to")
 DETAIL_COLUMNS = ("position", "qty", "note")
 MIN_YEAR, MAX_YEAR = 1896, 2100  # ACES's earliest model year; a generous upper bound
+MAX_POSITIONS = 65535  # 2**16 positions x 2**15 quantities x 2**31 notes fit a 2**62 key
 
 
 def encode_vehicles(vehicles: pa.Table) -> pa.Table:
@@ -133,30 +134,27 @@ def encode_fitments(
         if "vehicle_id" in fitments.column_names
         else np.full(fitments.num_rows, -1, np.int32)
     )
-    rows, matched = _expand_ranges(fitments, vehicles, np.flatnonzero(vehicle < 0), qualifiers)
-    row = np.concatenate([np.flatnonzero(vehicle >= 0), rows])
-    vehicle = np.concatenate([vehicle[vehicle >= 0], matched])
-    keep = ~universal[part[row]]
-    row, vehicle = row[keep], vehicle[keep]
+    universal_rows = int(np.count_nonzero(universal[part]))
+    range_rows = np.flatnonzero(vehicle < 0)
+    unmatched = 0
+    if len(range_rows):  # at tens of millions of rows, skip every copy when there are none
+        rows, matched = _expand_ranges(fitments, vehicles, range_rows, qualifiers)
+        unmatched = len(range_rows) - len(np.unique(rows))
+        row = np.concatenate([np.flatnonzero(vehicle >= 0), rows])
+        vehicle = np.concatenate([vehicle[vehicle >= 0], matched])
+        part, detail = part[row], detail[row]
+    if universal_rows:
+        keep = ~universal[part]
+        vehicle, part, detail = vehicle[keep], part[keep], detail[keep]
     return Applications(
-        vehicle=vehicle.astype(np.int32),
-        part=part[row],
-        detail=detail[row],
+        vehicle=vehicle,
+        part=part,
+        detail=detail,
         details=details,
         fitment_rows=fitments.num_rows,
-        unmatched_rows=int(np.count_nonzero(vehicle_range_rows_without_match(fitments, rows))),
-        universal_rows=int(np.count_nonzero(universal[part])),
+        unmatched_rows=unmatched,
+        universal_rows=universal_rows,
     )
-
-
-def vehicle_range_rows_without_match(fitments: pa.Table, matched_rows: np.ndarray) -> np.ndarray:
-    """Mask of range rows (vehicle_id null) that matched no vehicle."""
-    is_range = np.ones(fitments.num_rows, bool)
-    if "vehicle_id" in fitments.column_names:
-        is_range = fitments.column("vehicle_id").is_null().to_numpy(zero_copy_only=False)
-    hit = np.zeros(fitments.num_rows, bool)
-    hit[matched_rows] = True
-    return is_range & ~hit
 
 
 def _codes(table: pa.Table, name: str, ids: IdDictionary, *, nullable: bool) -> np.ndarray:
@@ -172,67 +170,82 @@ def _codes(table: pa.Table, name: str, ids: IdDictionary, *, nullable: bool) -> 
 
 
 def _detail_codes(fitments: pa.Table) -> tuple[pa.Table, np.ndarray]:
-    """Distinct (position, qty, note) rows and each fitment row's code among them."""
-    n = fitments.num_rows
-    present = set(fitments.column_names)
-    columns = {
-        "position": string_column(fitments, "fitments", "position", nullable=True)
-        if "position" in present
-        else pa.chunked_array([pa.nulls(n, pa.string())]),
-        "qty": int_column(fitments, "fitments", "qty", nullable=True, low=0, high=32767)
-        if "qty" in present
-        else pa.chunked_array([pa.nulls(n, pa.int64())]),
-        "note": string_column(fitments, "fitments", "note", nullable=True)
-        if "note" in present
-        else pa.chunked_array([pa.nulls(n, pa.string())]),
-    }
-    key = np.zeros(n, np.int64)
-    bound = 1
-    values = {}
-    for name, column in columns.items():
-        codes, values[name] = _column_codes(column)
-        radix = len(values[name]) + 1
-        key, bound = _dense_codes(key * radix + codes + 1, bound * radix)
-    first_row = np.zeros(bound, np.int64)
-    first_row[key[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first row
-    taken = pa.array(first_row)
-    details = {}
-    for name, column in columns.items():
-        codes, _ = _column_codes(column.take(taken))
-        details[name] = values[name].take(pa.array(codes, mask=codes < 0))
-    details["qty"] = details["qty"].cast(pa.int16())
-    return pa.table(details), key.astype(np.int32)
+    """Distinct (position, qty, note) rows and each fitment row's int32 code among them.
 
-
-def _column_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Per-row codes (-1 for null) into the column's distinct values, decoding no row.
-
-    A dictionary column is read through its dictionaries (one per parquet row group, unified
-    here); the dictionary itself is de-duplicated, as Arrow allows repeated dictionary values.
+    The three column codes are combined into one mixed-radix key and renumbered densely in a
+    single counting pass: at 50 M rows hashing tuples would cost seconds.
     """
+    n = fitments.num_rows
+    names = set(fitments.column_names)
+    position, positions = _string_codes(fitments, "position", names, n)
+    if len(positions) > MAX_POSITIONS:  # keeps the packed key below 2**62, see the docstring
+        raise DataError(
+            f"fitments.position has {len(positions):,} distinct values; positions name places "
+            f"on a vehicle (at most {MAX_POSITIONS:,}): is a note in the position column?"
+        )
+    note, notes = _string_codes(fitments, "note", names, n)
+    if "qty" in names:
+        qty_column = int_column(fitments, "fitments", "qty", nullable=True, low=0, high=32767)
+        qty = qty_column.fill_null(-1).to_numpy()
+    else:
+        qty = np.full(n, -1, np.int16)
+    quantities = np.arange(int(qty.max(initial=-1)) + 1, dtype=np.int16)
+    radix_qty, radix_note = len(quantities) + 1, len(notes) + 1
+    key = position.astype(np.int64)  # in place from here: every temporary is 8 bytes a row
+    key += 1
+    key *= radix_qty
+    key += qty
+    key += 1
+    key *= radix_note
+    key += note
+    key += 1
+    distinct, code = _dense_codes(key, (len(positions) + 1) * radix_qty * radix_note)
+    parts_of = (distinct // (radix_qty * radix_note) - 1,
+                distinct // radix_note % radix_qty - 1, distinct % radix_note - 1)
+    details = pa.table({
+        name: values.take(pa.array(codes, mask=codes < 0))
+        for name, values, codes in zip(
+            DETAIL_COLUMNS, (positions, pa.array(quantities), notes), parts_of, strict=True
+        )
+    })
+    return details, code
+
+
+def _string_codes(
+    fitments: pa.Table, name: str, names: set[str], n: int
+) -> tuple[np.ndarray, pa.Array]:
+    """Codes (int32, -1 for null) of an optional string column and its distinct values."""
+    if name not in names:
+        return np.full(n, -1, np.int32), pa.array([], pa.string())
+    column = string_column(fitments, "fitments", name, nullable=True)
     if not pa.types.is_dictionary(column.type):
         column = column.dictionary_encode()
     column = column.unify_dictionaries()
     if column.num_chunks == 0:
-        return np.empty(0, np.int64), pa.array([], column.type.value_type)
+        return np.full(n, -1, np.int32), pa.array([], pa.string())
+    # Arrow allows repeated dictionary values: canonicalise the (small) dictionary first.
     canonical = column.chunk(0).dictionary.dictionary_encode()
-    indices = [canonical.indices.take(chunk.indices) for chunk in column.chunks]
-    codes = pa.chunked_array(indices, pa.int32()).fill_null(-1).to_numpy()
-    return codes.astype(np.int64), canonical.dictionary
+    lookup = np.append(canonical.indices.to_numpy(), -1).astype(np.int32)
+    codes = np.concatenate([lookup[_indices(chunk)] for chunk in column.chunks])
+    return codes, canonical.dictionary.cast(pa.string())
 
 
-def _dense_codes(key: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
-    """Renumber ``key`` (values below ``bound``) densely in key order; O(n) when bound is small.
+def _indices(chunk: pa.DictionaryArray) -> np.ndarray:
+    """A chunk's indices in their own (narrow) dtype, -1 for null: the lookup's last entry."""
+    indices = chunk.indices
+    if pa.types.is_unsigned_integer(indices.type):
+        indices = indices.cast(pa.int64())
+    return (indices.fill_null(-1) if indices.null_count else indices).to_numpy()
 
-    Renumbering after each column keeps the mixed-radix key below rows x column cardinality, so
-    it can never overflow int64.
-    """
-    if bound <= 1 << 24:
+
+def _dense_codes(key: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of ``key`` (all below ``bound``) and each row's rank among them."""
+    if bound <= 1 << 26:
         used = np.bincount(key, minlength=bound) > 0
-        lookup = np.cumsum(used) - 1
-        return lookup[key], int(used.sum())
+        rank = (np.cumsum(used, dtype=np.int64) - 1).astype(np.int32)
+        return np.flatnonzero(used), rank[key]
     distinct, inverse = np.unique(key, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64), len(distinct)
+    return distinct, inverse.reshape(-1).astype(np.int32)
 
 
 def _expand_ranges(
