@@ -21,6 +21,7 @@ directives = {
     "cdivision": not DEBUG,
     "embedsignature": True,
     "autotestdict": False,
+    "auto_pickle": False,
 }
 
 extensions = [

@@ -8,12 +8,14 @@ category, unicode ids) through both and also check the answers against a brute-f
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import yunpei_match as ym
 from yunpei_match import _core, _reference
+from yunpei_match._ids import string_buffers
 from yunpei_match._links import build_links
 
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -139,6 +141,22 @@ def test_range_checks_agree(values, low, high):
         as32, low, high
     )
     assert _core.first_decrease(as64) == _reference.first_decrease(as64)
+
+
+ID_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@SETTINGS
+@given(st.lists(ID_TEXT, max_size=30), st.lists(ID_TEXT, max_size=30), st.booleans())
+def test_string_tables_agree(ids, queries, sliced):
+    table_ids = pa.array(["pad", *ids])[1:] if sliced else pa.array(ids, pa.string())
+    buffers = string_buffers(table_ids)
+    core, reference = _core.StringTable(*buffers), _reference.StringTable(*buffers)
+    query_array = pa.array(queries + ids[:3], pa.string())
+    got = core.find_many(*string_buffers(query_array))
+    np.testing.assert_array_equal(got, reference.find_many(*string_buffers(query_array)))
+    for key, code in zip(queries + ids[:3], got.tolist(), strict=True):
+        assert core.find(key.encode()) == code == (ids.index(key) if key in ids else -1)
 
 
 # -- API level: random catalogues through both kernels and a brute-force model -----------------

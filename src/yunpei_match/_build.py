@@ -200,14 +200,19 @@ def _detail_codes(fitments: pa.Table) -> tuple[pa.Table, np.ndarray]:
     key += note
     key += 1
     distinct, code = _dense_codes(key, (len(positions) + 1) * radix_qty * radix_note)
-    parts_of = (distinct // (radix_qty * radix_note) - 1,
-                distinct // radix_note % radix_qty - 1, distinct % radix_note - 1)
-    details = pa.table({
-        name: values.take(pa.array(codes, mask=codes < 0))
-        for name, values, codes in zip(
-            DETAIL_COLUMNS, (positions, pa.array(quantities), notes), parts_of, strict=True
-        )
-    })
+    parts_of = (
+        distinct // (radix_qty * radix_note) - 1,
+        distinct // radix_note % radix_qty - 1,
+        distinct % radix_note - 1,
+    )
+    details = pa.table(
+        {
+            name: values.take(pa.array(codes, mask=codes < 0))
+            for name, values, codes in zip(
+                DETAIL_COLUMNS, (positions, pa.array(quantities), notes), parts_of, strict=True
+            )
+        }
+    )
     return details, code
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import disjoint_base
 
 _I32 = npt.NDArray[np.int32]
 _I64 = npt.NDArray[np.int64]
@@ -45,5 +46,12 @@ def find_links(
     vehicle: _I32,
     part: _I32,
 ) -> _I64: ...
+
+@disjoint_base
+class StringTable:
+    def __init__(self, offsets: _I64, data: npt.NDArray[np.uint8]) -> None: ...
+    def find(self, key: bytes) -> int: ...
+    def find_many(self, offsets: _I64, data: npt.NDArray[np.uint8]) -> _I32: ...
+
 def first_decrease(offsets: _I64) -> int: ...
 def first_out_of_range(values: _I32, low: int, high: int) -> int: ...

@@ -1,25 +1,26 @@
 """Outside ids (strings) to dense int32 codes and back.
 
-Batch inputs are mapped with Arrow's hash lookup (``pyarrow.compute.index_in``). When a column
-arrives dictionary-encoded (parquet dictionary pages, polars categoricals) only its dictionary is
-looked up, once, and the row codes are a ``take`` through its indices: no string is hashed per
-row. Results go back out as dictionary arrays over the catalogue's id array, so building a result
-column copies no string.
+Lookups go through a hash table over the catalogue's id bytes (``_core.StringTable``), built on
+first use and kept, so a call hashes only its queries. When a column arrives dictionary-encoded
+(parquet dictionary pages, polars categoricals) only its dictionary is looked up and the row
+codes are a gather through its indices: no string is hashed per row. Results go back out as
+dictionary arrays over the catalogue's id array, so building a result column copies no string.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import _core
 from ._tables import show
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
-__all__ = ["IdDictionary", "OnUnknown", "as_string_array"]
+__all__ = ["IdDictionary", "OnUnknown", "as_string_array", "string_buffers"]
 
 OnUnknown = Literal["raise", "skip"]
 
@@ -64,11 +65,18 @@ def as_string_array(values: Any, what: str) -> pa.ChunkedArray:
     return values
 
 
-def _lookup(chunk: pa.Array, value_set: pa.Array) -> pa.Array:
-    """Codes of one chunk (null where absent); a dictionary chunk looks up its dictionary only."""
-    if pa.types.is_dictionary(chunk.type):
-        return pc.index_in(chunk.dictionary, value_set=value_set).take(chunk.indices)
-    return pc.index_in(chunk, value_set=value_set)
+def string_buffers(array: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """Zero-based int64 offsets and the UTF-8 bytes of a string array (no string is copied)."""
+    _, offsets_buffer, data_buffer = array.buffers()[:3]
+    offsets = np.frombuffer(
+        offsets_buffer, np.int32, count=len(array) + 1, offset=array.offset * 4
+    ).astype(np.int64)
+    data = (
+        np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
+    )
+    data = data[offsets[0] : offsets[-1]]
+    offsets -= offsets[0]
+    return offsets, data
 
 
 class IdDictionary:
@@ -84,38 +92,46 @@ class IdDictionary:
         What the ids denote, for messages ("vehicles", "parts").
     """
 
-    def __init__(self, ids: pa.Array, table: str, column: str, plural: str) -> None:
+    def __init__(
+        self, ids: pa.Array, table: str, column: str, plural: str, kernels: ModuleType = _core
+    ) -> None:
         self.ids = ids
         self.table = table
         self.column = column
         self.plural = plural
-        self._scalar_codes: dict[str, int] | None = None
+        self._kernels = kernels
+        self._table: Any = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def _lookup_table(self) -> Any:
+        # Built on first use and kept: a lookup then hashes only the queries, never the ids.
+        # Two threads racing here both build an equal table; either one is kept.
+        if self._table is None:
+            self._table = self._kernels.StringTable(*string_buffers(self.ids))
+        return self._table
 
     def code(self, value: str) -> int:
         """Code of one id; raise UnknownIdError if the catalogue does not have it."""
         if not isinstance(value, str):
             raise ColumnTypeError(f"{self.column} must be a string, got {type(value).__name__}")
-        if self._scalar_codes is None:
-            # Built on first use: a dict answers one id in ~50 ns, an Arrow lookup in ~50 us.
-            self._scalar_codes = {v: i for i, v in enumerate(self.ids.to_pylist())}
-        code = self._scalar_codes.get(value)
-        if code is None:
+        code = self._lookup_table().find(value.encode("utf-8", "surrogatepass"))
+        if code < 0:
             raise UnknownIdError(
                 f"{self.column} {show(value)} is not in the catalogue ({len(self):,} {self.plural})"
             )
-        return code
+        return int(code)
 
     def codes(self, values: Any, *, on_unknown: OnUnknown = "raise") -> npt.NDArray[np.int32]:
         """Codes of a batch of ids; unknown or null ids raise, or become -1 with ``"skip"``."""
         if on_unknown not in ("raise", "skip"):
             raise DataError(f"on_unknown must be 'raise' or 'skip', got {on_unknown!r}")
         array = as_string_array(values, f"{self.column} values")
-        found = pa.chunked_array([_lookup(chunk, self.ids) for chunk in array.chunks], pa.int32())
-        if on_unknown == "raise" and found.null_count:
-            row = int(pc.index(pc.is_null(found), True).as_py())
+        chunks = [self._chunk_codes(chunk) for chunk in array.chunks]
+        found = np.concatenate(chunks) if chunks else np.empty(0, np.int32)
+        if on_unknown == "raise" and (found < 0).any():
+            row = int(np.argmax(found < 0))
             value = array[row].as_py()
             if value is None:
                 raise DataError(f"{self.column} must not be null, got null at row {row}")
@@ -123,7 +139,21 @@ class IdDictionary:
                 f"{self.column} {show(value)} at row {row} is not in the catalogue "
                 f"({len(self):,} {self.plural})"
             )
-        return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.int32)
+        return found
+
+    def _chunk_codes(self, chunk: pa.Array) -> npt.NDArray[np.int32]:
+        """Codes of one chunk, -1 for unknown or null; a dictionary chunk maps its dictionary."""
+        table = self._lookup_table()
+        if pa.types.is_dictionary(chunk.type):
+            mapped = np.append(table.find_many(*string_buffers(chunk.dictionary)), -1)
+            indices = chunk.indices
+            if indices.null_count:
+                indices = indices.cast(pa.int64()).fill_null(-1)
+            return mapped[indices.to_numpy()].astype(np.int32, copy=False)
+        codes = table.find_many(*string_buffers(chunk))
+        if chunk.null_count:
+            codes[chunk.is_null().to_numpy(zero_copy_only=False)] = -1
+        return codes
 
     def decode(self, codes: npt.NDArray[np.int32]) -> pa.DictionaryArray:
         """Dictionary array of ids for in-range ``codes`` (no string is copied)."""

@@ -44,6 +44,11 @@ class LinkArrays:
         """Bytes held by all arrays."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
+    def __post_init__(self) -> None:
+        # The index is shared between threads and handed out as views: nobody may write to it.
+        for f in fields(self):
+            getattr(self, f.name).setflags(write=False)
+
     def as_dict(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 

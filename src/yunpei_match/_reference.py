@@ -152,6 +152,26 @@ def find_links(
     return np.array(found, np.int64)
 
 
+class StringTable:
+    """Strings (as offsets + bytes) to their first position; see ``_core.StringTable``."""
+
+    def __init__(self, offsets: Int64Array, data: npt.NDArray[np.uint8]) -> None:
+        self._codes: dict[bytes, int] = {}
+        for code, key in enumerate(_split(offsets, data)):
+            self._codes.setdefault(key, code)
+
+    def find(self, key: bytes) -> int:
+        return self._codes.get(key, -1)
+
+    def find_many(self, offsets: Int64Array, data: npt.NDArray[np.uint8]) -> Int32Array:
+        return np.array([self.find(key) for key in _split(offsets, data)], np.int32)
+
+
+def _split(offsets: Int64Array, data: npt.NDArray[np.uint8]) -> list[bytes]:
+    raw = data.tobytes()
+    return [raw[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+
 def first_decrease(offsets: Int64Array) -> int:
     """Position of the first decrease in ``offsets``, or -1; see ``_core.first_decrease``."""
     for i in range(1, len(offsets)):

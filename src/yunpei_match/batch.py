@@ -118,8 +118,8 @@ def _reject_reasons(
     vehicles = catalog.vehicle_ids.codes(table.column("vehicle_id"), on_unknown="skip")
     reasons[vehicles < 0] = "unknown vehicle_id"
     if categories is not None:
-        codes = catalog.category_ids.codes(categories.fill_null(""), on_unknown="skip")
-        unknown = (codes < 0) & ~categories.is_null().to_numpy(zero_copy_only=False)
+        codes = catalog.category_ids.codes(categories, on_unknown="skip")
+        unknown = (codes < 0) & ~categories.is_null().to_numpy()
         reasons[unknown & (reasons == "")] = "unknown category"
     return reasons
 

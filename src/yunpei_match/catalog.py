@@ -99,17 +99,15 @@ class Catalog:
         links: LinkArrays,
         stats: BuildStats,
         kernels: ModuleType = _core,
+        id_dictionaries: tuple[IdDictionary, IdDictionary] | None = None,
     ) -> None:
         self.vehicles = vehicles
         self.parts = parts
         self.details = details
-        self.vehicle_ids = IdDictionary(
-            vehicles.column("vehicle_id").combine_chunks(), "vehicles", "vehicle_id", "vehicles"
+        self.vehicle_ids, self.part_ids = id_dictionaries or _id_dictionaries(
+            vehicles, parts, kernels
         )
-        self.part_ids = IdDictionary(
-            parts.column("part_id").combine_chunks(), "parts", "part_id", "parts"
-        )
-        self.category_ids = IdDictionary(categories, "parts", "category", "categories")
+        self.category_ids = IdDictionary(categories, "parts", "category", "categories", kernels)
         self.stats = stats
         self._links = links
         self._kernels = kernels
@@ -170,15 +168,7 @@ class Catalog:
         vehicles_table = encode_vehicles(as_table(vehicles, "vehicles"))
         parts_table, categories, category_start = encode_parts(as_table(parts, "parts"))
         universal = parts_table.column("universal").to_numpy(zero_copy_only=False)
-        vehicle_ids = IdDictionary(
-            vehicles_table.column("vehicle_id").combine_chunks(),
-            "vehicles",
-            "vehicle_id",
-            "vehicles",
-        )
-        part_ids = IdDictionary(
-            parts_table.column("part_id").combine_chunks(), "parts", "part_id", "parts"
-        )
+        vehicle_ids, part_ids = _id_dictionaries(vehicles_table, parts_table, kernels)
         applications = encode_fitments(
             None if fitments is None else as_table(fitments, "fitments"),
             vehicles_table,
@@ -218,6 +208,7 @@ class Catalog:
             links=links,
             stats=stats,
             kernels=kernels,
+            id_dictionaries=(vehicle_ids, part_ids),
         )
 
     @classmethod
@@ -283,6 +274,17 @@ class Catalog:
         return storage.load(
             cls, Path(directory), verify_checksums=verify_checksums, kernels=kernels
         )
+
+
+def _id_dictionaries(
+    vehicles: pa.Table, parts: pa.Table, kernels: ModuleType
+) -> tuple[IdDictionary, IdDictionary]:
+    vehicle_ids = vehicles.column("vehicle_id").combine_chunks()
+    part_ids = parts.column("part_id").combine_chunks()
+    return (
+        IdDictionary(vehicle_ids, "vehicles", "vehicle_id", "vehicles", kernels),
+        IdDictionary(part_ids, "parts", "part_id", "parts", kernels),
+    )
 
 
 def _read_table(root: Path, name: str) -> pa.Table | None:

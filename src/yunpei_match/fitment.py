@@ -372,11 +372,11 @@ class FitmentIndex:
                 return np.full(n, self._categories.code(categories), np.int64)
             code = self._categories.codes([categories], on_unknown="skip")[0]
             return np.full(n, -2 if code < 0 else code, np.int64)
-        array = _as_array(categories)
+        array = as_string_array(categories, "categories")
         if len(array) != n:
             raise DataError(f"categories must have one entry per request ({n}), got {len(array)}")
-        nulls = array.is_null().to_numpy(zero_copy_only=False)
-        codes = self._categories.codes(array.fill_null(""), on_unknown="skip").astype(np.int64)
+        nulls = array.is_null().to_numpy()
+        codes = self._categories.codes(array, on_unknown="skip").astype(np.int64)
         unknown = (codes < 0) & ~nulls
         if unknown.any() and on_unknown == "raise":
             row = int(np.argmax(unknown))
@@ -385,8 +385,3 @@ class FitmentIndex:
                 f"({len(self._categories):,} categories)"
             )
         return np.where(nulls, -1, np.where(unknown, -2, codes))
-
-
-def _as_array(values: Any) -> pa.Array:
-    array = as_string_array(values, "categories").cast(pa.string())
-    return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
