@@ -88,6 +88,27 @@ def test_compile_and_index_links_agree(app):
 
 
 @SETTINGS
+@given(applications())
+def test_split_details_agrees_and_round_trips(app):
+    n_parts = int(app["category_start"][-1])
+    args = (
+        app["vehicle"],
+        app["part"],
+        app["detail"],
+        app["n_vehicles"],
+        n_parts,
+        app["n_details"],
+    )
+    _, link_part, link_detail, *_ = _core.compile_links(*args)
+    split = _core.split_details(link_part, link_detail, n_parts)
+    _assert_same(split, _reference.split_details(link_part, link_detail, n_parts))
+    usual, exception_link, exception_detail = split
+    rebuilt = usual[link_part]
+    rebuilt[exception_link] = exception_detail
+    np.testing.assert_array_equal(rebuilt, link_detail)
+
+
+@SETTINGS
 @given(applications(), st.data())
 def test_gathers_and_find_links_agree(app, data):
     links, _ = build_links(**app)

@@ -119,6 +119,7 @@ def test_fixture_catalogue_exercises_details_sets_ranges_and_universal_parts(
     assert stats.universal_rows == 1
     assert stats.links == 6
     assert len(catalog._links.set_detail) > 0  # P2 on V2 at front and rear
+    assert len(catalog._links.exception_link) == 2  # P2 on V3 at front only, P1 on V4 noted
     assert catalog.fitment.vehicles_for_part("P3").column("vehicle_id").to_pylist() == [
         "V1",
         "V3",
@@ -498,9 +499,24 @@ CORRUPTIONS: list[Any] = [
         id="universal-code-past-end",
     ),
     pytest.param(
-        lambda i: alter_array(i, "link_detail", set_at(0, 255)),
-        r"link_detail holds a code >= ",
-        id="link-detail-huge-code",
+        lambda i: alter_array(i, "part_detail", set_at(0, 255)),
+        r"part_detail holds 255 at 0, outside \[0, ",
+        id="part-detail-huge-code",
+    ),
+    pytest.param(
+        lambda i: alter_array(i, "exception_link", set_at(0, 2**40)),
+        r"exception_link must be strictly increasing link positions",
+        id="exception-link-past-end",
+    ),
+    pytest.param(
+        lambda i: alter_array(i, "exception_detail", set_at(0, 2**30)),
+        r"exception_detail holds 1073741824 at 0, outside \[0, ",
+        id="exception-detail-huge-code",
+    ),
+    pytest.param(
+        lambda i: alter_array(i, "part_detail", set_at(1, -3)),
+        r"part_detail holds -3 at 1, outside \[0, ",
+        id="part-detail-negative-code",
     ),
     # altered tables
     pytest.param(

@@ -22,6 +22,7 @@ def index_links(
     n_parts: int,
     n_categories: int,
 ) -> tuple[_I64, _I64, _I32]: ...
+def split_details(link_part: _I32, link_detail: _I32, n_parts: int) -> tuple[_I32, _I64, _I32]: ...
 def gather_parts(
     run_bounds: _I64,
     link_part: _I32,

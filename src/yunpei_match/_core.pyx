@@ -15,10 +15,12 @@ contiguous run. ``run_bounds`` (int64, ``n_vehicles * n_categories + 1``) is a C
 ``[run_bounds[v*C], run_bounds[(v+1)*C])``. Finding a run is two loads, not two binary searches:
 in a prototype that was 3-6 times faster for batch gathers (DESIGN.md section 4).
 
-Each link carries a *detail set* code (``link_detail``): codes below ``n_details`` are one
-application detail row (position, qty, note); higher codes name an interned set of several
-detail rows (the same part at front-left and front-right), stored as a CSR
-(``set_indptr``, ``set_detail``). The transpose ``part -> vehicles`` (``part_indptr``,
+Each link has a *detail set* code: codes below ``n_details`` are one application detail row
+(position, qty, note); higher codes name an interned set of several detail rows (the same part
+at front-left and front-right), stored as a CSR (``set_indptr``, ``set_detail``). Codes are not
+stored per link: ``part_detail`` holds each part's usual code and ``exception_link`` /
+``exception_detail`` the few links that differ (``split_details``), which keeps the index under
+10 bytes per link. The transpose ``part -> vehicles`` (``part_indptr``,
 ``part_vehicle``) is sorted by vehicle code.
 
 Universal parts fit every vehicle and are not stored as links: ``universal`` holds their codes
@@ -254,6 +256,53 @@ def index_links(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
                 out[cursor[p]] = v
                 cursor[p] += 1
     return run_arr, indptr_arr, vehicles_arr
+
+
+def split_details(const int32_t[::1] link_part, const int32_t[::1] link_detail,
+                  int32_t n_parts):
+    """Each part's usual detail-set code, and the links whose code differs from it.
+
+    Most parts carry the same details on every link (an oil filter: qty 1, no position), so a
+    code per part plus a short exception list replaces a code per link. The usual code is the
+    Boyer-Moore majority vote over the part's links in link order: the majority when there is
+    one, otherwise whichever code the vote ends on. Parts without links get code 0.
+
+    Returns
+    -------
+    part_detail : int32 array of ``n_parts``
+    exception_link : int64 array, ascending positions of the links that differ
+    exception_detail : int32 array, their codes
+    """
+    cdef Py_ssize_t n = link_part.shape[0], i, k = 0
+    cdef int32_t p
+    usual_arr = np.zeros(n_parts, np.int32)
+    cdef int32_t[::1] usual = usual_arr
+    cdef int32_t[::1] votes = np.zeros(n_parts, np.int32)
+    cdef Py_ssize_t n_exceptions = 0
+    with nogil:
+        for i in range(n):
+            p = link_part[i]
+            if votes[p] == 0:
+                usual[p] = link_detail[i]
+                votes[p] = 1
+            elif usual[p] == link_detail[i]:
+                votes[p] += 1
+            else:
+                votes[p] -= 1
+        for i in range(n):
+            if link_detail[i] != usual[link_part[i]]:
+                n_exceptions += 1
+    link_arr = np.empty(n_exceptions, np.int64)
+    detail_arr = np.empty(n_exceptions, np.int32)
+    cdef int64_t[::1] exception_link = link_arr
+    cdef int32_t[::1] exception_detail = detail_arr
+    with nogil:
+        for i in range(n):
+            if link_detail[i] != usual[link_part[i]]:
+                exception_link[k] = i
+                exception_detail[k] = link_detail[i]
+                k += 1
+    return usual_arr, link_arr, detail_arr
 
 
 # --------------------------------------------------------------------------------------------

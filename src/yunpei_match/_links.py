@@ -17,7 +17,7 @@ import numpy.typing as npt
 from . import _core
 from .errors import IndexFileError
 
-__all__ = ["LinkArrays", "build_links", "check_links", "narrowest_code_dtype"]
+__all__ = ["LinkArrays", "build_links", "check_links"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,9 @@ class LinkArrays:
     category_start: npt.NDArray[np.int32]
     run_bounds: npt.NDArray[np.int64]
     link_part: npt.NDArray[np.int32]
-    link_detail: npt.NDArray[np.unsignedinteger]
+    part_detail: npt.NDArray[np.int32]
+    exception_link: npt.NDArray[np.int64]
+    exception_detail: npt.NDArray[np.int32]
     set_indptr: npt.NDArray[np.int64]
     set_detail: npt.NDArray[np.int32]
     part_indptr: npt.NDArray[np.int64]
@@ -38,6 +40,15 @@ class LinkArrays:
     @property
     def n_links(self) -> int:
         return len(self.link_part)
+
+    def detail_sets(self, links: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
+        """Detail-set code of the links at positions ``links`` (ascending or not)."""
+        codes = self.part_detail[self.link_part[links]].astype(np.int64)
+        where = np.searchsorted(self.exception_link, links)
+        hit = where < len(self.exception_link)
+        hit[hit] = self.exception_link[where[hit]] == links[hit]
+        codes[hit] = self.exception_detail[where[hit]]
+        return codes
 
     @property
     def nbytes(self) -> int:
@@ -51,14 +62,6 @@ class LinkArrays:
 
     def as_dict(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def narrowest_code_dtype(n_codes: int) -> np.dtype:
-    """The smallest unsigned dtype holding codes ``0 .. n_codes - 1``: detail codes are few."""
-    for dtype in (np.uint8, np.uint16, np.uint32):
-        if n_codes <= np.iinfo(dtype).max + 1:
-            return np.dtype(dtype)
-    raise IndexFileError(f"{n_codes:,} detail sets do not fit 32 bits")
 
 
 def build_links(
@@ -89,11 +92,16 @@ def build_links(
         vehicle_indptr, link_part, part_category, n_parts, n_categories
     )
     universal = np.flatnonzero(universal_mask).astype(np.int32)
+    part_detail, exception_link, exception_detail = kernels.split_details(
+        link_part, link_detail, n_parts
+    )
     arrays = LinkArrays(
         category_start=np.ascontiguousarray(category_start, np.int32),
         run_bounds=run_bounds,
         link_part=link_part,
-        link_detail=link_detail.astype(narrowest_code_dtype(n_details + len(set_indptr) - 1)),
+        part_detail=part_detail,
+        exception_link=exception_link,
+        exception_detail=exception_detail,
         set_indptr=set_indptr,
         set_detail=set_detail,
         part_indptr=part_indptr,
@@ -117,7 +125,8 @@ def check_links(
         "run_bounds": n_vehicles * n_categories + 1,
         "part_indptr": n_parts + 1,
         "universal_bounds": n_categories + 1,
-        "link_detail": arrays.n_links,
+        "part_detail": n_parts,
+        "exception_detail": len(arrays.exception_link),
         "part_vehicle": arrays.n_links,
     }
     for name, size in expected.items():
@@ -148,7 +157,15 @@ def check_links(
         bad = _core.first_out_of_range(values, 0, high)
         if bad >= 0:
             fail(name, f"holds {int(values[bad])} at {bad}, outside [0, {high})")
-    if arrays.n_links and int(arrays.link_detail.max()) >= n_details + n_sets:
-        fail("link_detail", f"holds a code >= {n_details + n_sets}")
+    n_codes = max(n_details + n_sets, 1)  # parts without links hold code 0
+    for name in ("part_detail", "exception_detail"):
+        bad = _core.first_out_of_range(getattr(arrays, name), 0, n_codes)
+        if bad >= 0:
+            fail(name, f"holds {int(getattr(arrays, name)[bad])} at {bad}, outside [0, {n_codes})")
+    exceptions = arrays.exception_link
+    if len(exceptions) and (
+        exceptions[0] < 0 or exceptions[-1] >= arrays.n_links or np.any(np.diff(exceptions) <= 0)
+    ):
+        fail("exception_link", "must be strictly increasing link positions")
     if len(arrays.universal) > 1 and np.any(np.diff(arrays.universal) <= 0):
         fail("universal", "is not strictly increasing")

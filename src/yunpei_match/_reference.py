@@ -74,6 +74,29 @@ def index_links(
     return _offsets(run_counts), _offsets([len(vs) for vs in vehicles_of]), part_vehicle
 
 
+def split_details(
+    link_part: Int32Array, link_detail: Int32Array, n_parts: int
+) -> tuple[Int32Array, Int64Array, Int32Array]:
+    """Usual detail code per part and the links that differ; see ``_core.split_details``."""
+    usual = [0] * n_parts
+    votes = [0] * n_parts
+    for p, d in zip(link_part.tolist(), link_detail.tolist(), strict=True):
+        if votes[p] == 0:
+            usual[p], votes[p] = d, 1
+        else:
+            votes[p] += 1 if usual[p] == d else -1
+    exceptions = [
+        (i, d)
+        for i, (p, d) in enumerate(zip(link_part.tolist(), link_detail.tolist(), strict=True))
+        if d != usual[p]
+    ]
+    return (
+        np.array(usual, np.int32),
+        np.array([i for i, _ in exceptions], np.int64),
+        np.array([d for _, d in exceptions], np.int32),
+    )
+
+
 def _span(
     run_bounds: Int64Array, universal_bounds: Int64Array, n_categories: int, v: int, c: int
 ) -> tuple[range, range]:

@@ -166,8 +166,8 @@ class FitmentIndex:
         first = vehicle * n_categories + (0 if category_code is None else category_code)
         last = first + (n_categories if category_code is None else 1)
         runs = self._links.run_bounds
-        links = slice(runs[first], runs[last])
-        part, detail = self._expand(self._links.link_part[links], self._links.link_detail[links])
+        links = np.arange(runs[first], runs[last])
+        part, detail = self._expand(self._links.link_part[links], self._links.detail_sets(links))
         bounds = self._links.universal_bounds
         low = 0 if category_code is None else category_code
         high = n_categories if category_code is None else category_code + 1
@@ -268,7 +268,7 @@ class FitmentIndex:
         else:
             found = self._find_links(vehicle, np.full(len(vehicle), part, np.int32))
             vehicle_rows, detail = self._expand(
-                np.arange(len(vehicle)), self._links.link_detail[found]
+                np.arange(len(vehicle)), self._links.detail_sets(found)
             )
             vehicle = vehicle[vehicle_rows]
         rows = self._catalog.vehicles.select(["vehicle_id", "make", "model", "year"]).take(vehicle)

@@ -40,13 +40,15 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
 
 FORMAT = "yunpei_match.catalog"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # no index has been released yet: the layout may still change in place
 TABLES = ("vehicles", "parts", "categories", "details")
 ARRAY_DTYPES = {
     "category_start": ("int32",),
     "run_bounds": ("int64",),
     "link_part": ("int32",),
-    "link_detail": ("uint8", "uint16", "uint32"),
+    "part_detail": ("int32",),
+    "exception_link": ("int64",),
+    "exception_detail": ("int32",),
     "set_indptr": ("int64",),
     "set_detail": ("int32",),
     "part_indptr": ("int64",),
