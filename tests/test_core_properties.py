@@ -55,6 +55,18 @@ def applications(draw):
     }
 
 
+def _compile_args(app):
+    n_parts = int(app["category_start"][-1])
+    return (
+        app["vehicle"],
+        app["part"],
+        app["detail"],
+        app["n_vehicles"],
+        n_parts,
+        app["n_details"],
+    )
+
+
 def _assert_same(left, right):
     assert len(left) == len(right)
     for a, b in zip(left, right, strict=True):
@@ -70,14 +82,7 @@ def _assert_same(left, right):
 def test_compile_and_index_links_agree(app):
     n_parts = int(app["category_start"][-1])
     n_categories = len(app["category_start"]) - 1
-    args = (
-        app["vehicle"],
-        app["part"],
-        app["detail"],
-        app["n_vehicles"],
-        n_parts,
-        app["n_details"],
-    )
+    args = _compile_args(app)
     compiled = _core.compile_links(*args)
     _assert_same(compiled, _reference.compile_links(*args))
     part_category = np.repeat(
@@ -91,14 +96,7 @@ def test_compile_and_index_links_agree(app):
 @given(applications())
 def test_split_details_agrees_and_round_trips(app):
     n_parts = int(app["category_start"][-1])
-    args = (
-        app["vehicle"],
-        app["part"],
-        app["detail"],
-        app["n_vehicles"],
-        n_parts,
-        app["n_details"],
-    )
+    args = _compile_args(app)
     _, link_part, link_detail, *_ = _core.compile_links(*args)
     split = _core.split_details(link_part, link_detail, n_parts)
     _assert_same(split, _reference.split_details(link_part, link_detail, n_parts))
