@@ -88,8 +88,13 @@ def test_compile_and_index_links_agree(app):
     part_category = np.repeat(
         np.arange(n_categories, dtype=np.int32), np.diff(app["category_start"])
     ).astype(np.int32)
-    index_args = (compiled[0], compiled[1], part_category, n_parts, n_categories)
-    _assert_same(_core.index_links(*index_args), _reference.index_links(*index_args))
+    transpose_args = (compiled[0], compiled[1], n_parts)
+    _assert_same(
+        _core.transpose_links(*transpose_args), _reference.transpose_links(*transpose_args)
+    )
+    for sparse in (False, True):
+        run_args = (compiled[0], compiled[1], part_category, n_categories, sparse)
+        _assert_same(_core.category_runs(*run_args), _reference.category_runs(*run_args))
 
 
 @SETTINGS
@@ -107,9 +112,9 @@ def test_split_details_agrees_and_round_trips(app):
 
 
 @SETTINGS
-@given(applications(), st.data())
-def test_gathers_and_find_links_agree(app, data):
-    links, _ = build_links(**app)
+@given(applications(), st.data(), st.sampled_from(["dense", "sparse"]))
+def test_gathers_and_find_links_agree(app, data, layout):
+    links, _ = build_links(**app, layout=layout)
     n_vehicles, n_parts = app["n_vehicles"], int(app["category_start"][-1])
     n_categories = len(app["category_start"]) - 1
     m = data.draw(st.integers(0, 12))
@@ -122,6 +127,8 @@ def test_gathers_and_find_links_agree(app, data):
     )
     gather_args = (
         links.run_bounds,
+        links.vehicle_runs,
+        links.run_category,
         links.link_part,
         links.universal,
         links.universal_bounds,
@@ -147,7 +154,16 @@ def test_gathers_and_find_links_agree(app, data):
         part_category = np.repeat(
             np.arange(n_categories, dtype=np.int32), np.diff(app["category_start"])
         ).astype(np.int32)
-        find_args = (links.run_bounds, links.link_part, part_category, n_categories, pv, pp)
+        find_args = (
+            links.run_bounds,
+            links.vehicle_runs,
+            links.run_category,
+            links.link_part,
+            part_category,
+            n_categories,
+            pv,
+            pp,
+        )
         _assert_same((_core.find_links(*find_args),), (_reference.find_links(*find_args),))
 
 
@@ -239,12 +255,14 @@ def _answers(catalog: ym.Catalog, vehicles, parts):
 @given(catalogues())
 def test_api_core_equals_reference_and_brute_force(catalogue):
     vehicles, parts, fitments = catalogue
-    core = ym.Catalog.from_tables(vehicles=vehicles, parts=parts, fitments=fitments)
-    reference = ym.Catalog.from_tables(
-        vehicles=vehicles, parts=parts, fitments=fitments, kernels=_reference
-    )
+    tables = {"vehicles": vehicles, "parts": parts, "fitments": fitments}
+    core = ym.Catalog.from_tables(**tables)
+    reference = ym.Catalog.from_tables(**tables, kernels=_reference)
+    sparse = ym.Catalog.from_tables(**tables, layout="sparse")
     answers = _answers(core, vehicles, parts)
     assert answers == _answers(reference, vehicles, parts)
+    answers_sparse = _answers(sparse, vehicles, parts)
+    assert answers_sparse | {"stats": None} == answers | {"stats": None}
     universal = {p for p, u in zip(parts["part_id"], parts["universal"], strict=True) if u}
     linked = set(zip(fitments["part_id"], fitments["vehicle_id"], strict=True))
     expected = [

@@ -630,3 +630,55 @@ def test_altered_string_offsets_in_an_arrow_file_raise_instead_of_crashing(
     )
     assert child.returncode == 0, f"the process died ({child.returncode}): {child.stderr[-800:]}"
     assert child.stdout.startswith("IndexFileError"), child.stdout + child.stderr[-800:]
+
+
+# -- the sparse run layout ------------------------------------------------------------------------
+
+
+def test_sparse_layout_round_trips_with_the_same_answers(catalog: ym.Catalog, tmp_path: Path):
+    sparse = ym.Catalog.from_tables(
+        vehicles=VEHICLES, parts=PARTS, fitments=FITMENTS, layout="sparse"
+    )
+    assert sparse._links.sparse and not catalog._links.sparse
+    loaded = ym.Catalog.load(sparse.save(tmp_path / "sparse"))
+    assert loaded._links.sparse
+    dense_answers = answers(catalog)
+    for candidate in (sparse, loaded):
+        got = answers(candidate)
+        got["stats"]["index_bytes"] = dense_answers["stats"]["index_bytes"]
+        assert got == dense_answers
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(
+            lambda i: alter_array(i, "vehicle_runs", set_at(1, 2**40)),
+            r"vehicle_runs is not non-decreasing",
+            id="vehicle-runs-huge-offset",
+        ),
+        pytest.param(
+            lambda i: alter_array(i, "vehicle_runs", lambda a: a[:-1]),
+            r"vehicle_runs has 4 entries, expected 5",
+            id="vehicle-runs-truncated",
+        ),
+        pytest.param(
+            lambda i: alter_array(i, "run_category", set_at(0, 7)),
+            r"run_category holds 7 at 0, outside \[0, 3\)",
+            id="run-category-past-end",
+        ),
+    ],
+)
+def test_corrupted_sparse_index_raises_index_file_error(tmp_path: Path, change, message) -> None:
+    sparse = ym.Catalog.from_tables(
+        vehicles=VEHICLES, parts=PARTS, fitments=FITMENTS, layout="sparse"
+    )
+    index = sparse.save(tmp_path / "sparse")
+    change(index)
+    with pytest.raises(ym.IndexFileError, match=message):
+        ym.Catalog.load(index, verify_checksums=False)
+
+
+def test_unknown_layout_is_refused() -> None:
+    with pytest.raises(ym.DataError, match="layout must be 'auto', 'dense' or 'sparse'"):
+        ym.Catalog.from_tables(vehicles=VEHICLES, parts=PARTS, fitments=FITMENTS, layout="csr")

@@ -15,16 +15,19 @@ def compile_links(
     n_parts: int,
     n_details: int,
 ) -> tuple[_I64, _I32, _I32, _I64, _I32, int]: ...
-def index_links(
+def transpose_links(vehicle_indptr: _I64, link_part: _I32, n_parts: int) -> tuple[_I64, _I32]: ...
+def category_runs(
     vehicle_indptr: _I64,
     link_part: _I32,
     part_category: _I32,
-    n_parts: int,
     n_categories: int,
+    sparse: bool,
 ) -> tuple[_I64, _I64, _I32]: ...
 def split_details(link_part: _I32, link_detail: _I32, n_parts: int) -> tuple[_I32, _I64, _I32]: ...
 def gather_parts(
     run_bounds: _I64,
+    vehicle_runs: _I64,
+    run_category: _I32,
     link_part: _I32,
     universal: _I32,
     universal_bounds: _I64,
@@ -41,6 +44,8 @@ def gather_vehicles(
 ) -> tuple[_I32, _I32]: ...
 def find_links(
     run_bounds: _I64,
+    vehicle_runs: _I64,
+    run_category: _I32,
     link_part: _I32,
     part_category: _I32,
     n_categories: int,

@@ -13,7 +13,11 @@ contiguous run. ``run_bounds`` (int64, ``n_vehicles * n_categories + 1``) is a C
 (vehicle, category) pairs: the run of vehicle ``v`` and category ``c`` is
 ``link_part[run_bounds[v*C + c] : run_bounds[v*C + c + 1]]`` and all of ``v``'s links are
 ``[run_bounds[v*C], run_bounds[(v+1)*C])``. Finding a run is two loads, not two binary searches:
-in a prototype that was 3-6 times faster for batch gathers (DESIGN.md section 4).
+in a prototype that was 3-6 times faster for batch gathers (DESIGN.md section 4). When
+vehicles x categories is too large to hold densely (a TecDoc-sized list of ~8,000 part types),
+the runs are listed sparsely instead: ``vehicle_runs`` (CSR over vehicles) and ``run_category``
+(ascending inside a vehicle) locate a run by one binary search among the vehicle's categories,
+and ``run_bounds`` then has one entry per existing run (see ``category_runs``).
 
 Each link has a *detail set* code: codes below ``n_details`` are one application detail row
 (position, qty, note); higher codes name an interned set of several detail rows (the same part
@@ -218,35 +222,25 @@ cdef Py_ssize_t _group_links(int64_t[::1] rows, const int64_t[::1] vehicle_start
     return duplicates
 
 
-def index_links(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
-                const int32_t[::1] part_category, int32_t n_parts, int32_t n_categories):
-    """Build the (vehicle, category) run bounds and the part -> vehicles transpose.
-
-    Links must be vehicle-major with ascending part codes (``compile_links`` output).
+def transpose_links(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
+                    int32_t n_parts):
+    """The part -> vehicles transpose of vehicle-major links, by a counting sort.
 
     Returns
     -------
-    run_bounds : int64 array of ``n_vehicles * n_categories + 1``
     part_indptr : int64 array of ``n_parts + 1``
-    part_vehicle : int32 array, vehicles of each part in ascending order
+    part_vehicle : int32 array, the vehicles of each part in ascending order
     """
-    cdef Py_ssize_t n_vehicles = vehicle_indptr.shape[0] - 1, i
-    cdef Py_ssize_t n = link_part.shape[0], n_runs = n_vehicles * n_categories
+    cdef Py_ssize_t n_vehicles = vehicle_indptr.shape[0] - 1, n = link_part.shape[0], i
     cdef int32_t v, p
-    run_arr = np.zeros(n_runs + 1, np.int64)
     indptr_arr = np.zeros(n_parts + 1, np.int64)
     vehicles_arr = np.empty(n, np.int32)
-    cdef int64_t[::1] runs = run_arr, indptr = indptr_arr
+    cdef int64_t[::1] indptr = indptr_arr
     cdef int32_t[::1] out = vehicles_arr
     cdef int64_t[::1] cursor = np.empty(n_parts, np.int64)
     with nogil:
-        for v in range(n_vehicles):
-            for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
-                p = link_part[i]
-                runs[<int64_t> v * n_categories + part_category[p] + 1] += 1
-                indptr[p + 1] += 1
-        for i in range(n_runs):
-            runs[i + 1] += runs[i]
+        for i in range(n):
+            indptr[link_part[i] + 1] += 1
         for i in range(n_parts):
             indptr[i + 1] += indptr[i]
             cursor[i] = indptr[i]
@@ -255,7 +249,67 @@ def index_links(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
                 p = link_part[i]
                 out[cursor[p]] = v
                 cursor[p] += 1
-    return run_arr, indptr_arr, vehicles_arr
+    return indptr_arr, vehicles_arr
+
+
+def category_runs(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
+                  const int32_t[::1] part_category, int32_t n_categories, bint sparse):
+    """Where each (vehicle, category) run of links starts, densely or sparsely.
+
+    Links must be vehicle-major with ascending part codes (``compile_links`` output), so each
+    vehicle's links of one category are one run. Dense: ``run_bounds`` has one offset per
+    (vehicle, category) pair and ``vehicle_runs`` / ``run_category`` are empty. Sparse: only
+    runs that exist are listed; ``run_category[vehicle_runs[v]:vehicle_runs[v + 1]]`` are the
+    categories of vehicle ``v`` (ascending) and run ``r`` spans
+    ``[run_bounds[r], run_bounds[r + 1])``.
+
+    Returns
+    -------
+    run_bounds : int64 array, vehicle_runs : int64 array, run_category : int32 array
+    """
+    if not sparse:
+        return _dense_runs(vehicle_indptr, link_part, part_category, n_categories)
+    cdef Py_ssize_t n_vehicles = vehicle_indptr.shape[0] - 1, n_runs = 0, i, r = 0
+    cdef int32_t v, c
+    with nogil:
+        for v in range(n_vehicles):
+            for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
+                if i == vehicle_indptr[v] or part_category[link_part[i]] != part_category[
+                        link_part[i - 1]]:
+                    n_runs += 1
+    bounds_arr = np.empty(n_runs + 1, np.int64)
+    vehicle_runs_arr = np.empty(n_vehicles + 1, np.int64)
+    category_arr = np.empty(n_runs, np.int32)
+    cdef int64_t[::1] bounds = bounds_arr, vehicle_runs = vehicle_runs_arr
+    cdef int32_t[::1] run_category = category_arr
+    with nogil:
+        vehicle_runs[0] = 0
+        for v in range(n_vehicles):
+            for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
+                c = part_category[link_part[i]]
+                if i == vehicle_indptr[v] or c != part_category[link_part[i - 1]]:
+                    bounds[r] = i
+                    run_category[r] = c
+                    r += 1
+            vehicle_runs[v + 1] = r
+        bounds[n_runs] = link_part.shape[0]
+    return bounds_arr, vehicle_runs_arr, category_arr
+
+
+cdef tuple _dense_runs(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_part,
+                       const int32_t[::1] part_category, int32_t n_categories):
+    cdef Py_ssize_t n_vehicles = vehicle_indptr.shape[0] - 1, i
+    cdef Py_ssize_t n_runs = n_vehicles * n_categories
+    cdef int32_t v
+    run_arr = np.zeros(n_runs + 1, np.int64)
+    cdef int64_t[::1] runs = run_arr
+    with nogil:
+        for v in range(n_vehicles):
+            for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
+                runs[<int64_t> v * n_categories + part_category[link_part[i]] + 1] += 1
+        for i in range(n_runs):
+            runs[i + 1] += runs[i]
+    return run_arr, np.empty(0, np.int64), np.empty(0, np.int32)
 
 
 def split_details(const int32_t[::1] link_part, const int32_t[::1] link_detail,
@@ -309,30 +363,63 @@ def split_details(const int32_t[::1] link_part, const int32_t[::1] link_detail,
 # Queries
 
 
-cdef inline void _request_span(const int64_t[::1] run_bounds, const int64_t[::1] universal_bounds,
-                               int32_t n_categories, int32_t v, int32_t c,
-                               int64_t* lo, int64_t* hi, int64_t* ulo,
+cdef inline void _link_span(const int64_t[::1] run_bounds, const int64_t[::1] vehicle_runs,
+                            const int32_t[::1] run_category, int32_t n_categories, int32_t v,
+                            int32_t c, int64_t* lo, int64_t* hi) noexcept nogil:
+    """Links of vehicle v in category c (c < 0: every category), in either run layout."""
+    cdef int64_t base, first, last, mid
+    if vehicle_runs.shape[0] == 0:  # dense: two loads
+        base = <int64_t> v * n_categories
+        if c < 0:
+            lo[0] = run_bounds[base]
+            hi[0] = run_bounds[base + n_categories]
+        else:
+            lo[0] = run_bounds[base + c]
+            hi[0] = run_bounds[base + c + 1]
+        return
+    first = vehicle_runs[v]
+    last = vehicle_runs[v + 1]
+    if c < 0:
+        lo[0] = run_bounds[first]
+        hi[0] = run_bounds[last]
+        return
+    while first < last:  # sparse: binary search among the vehicle's categories
+        mid = first + (last - first) // 2
+        if run_category[mid] < c:
+            first = mid + 1
+        else:
+            last = mid
+    if first < vehicle_runs[v + 1] and run_category[first] == c:
+        lo[0] = run_bounds[first]
+        hi[0] = run_bounds[first + 1]
+    else:
+        lo[0] = 0
+        hi[0] = 0
+
+
+cdef inline void _request_span(const int64_t[::1] run_bounds, const int64_t[::1] vehicle_runs,
+                               const int32_t[::1] run_category,
+                               const int64_t[::1] universal_bounds, int32_t n_categories,
+                               int32_t v, int32_t c, int64_t* lo, int64_t* hi, int64_t* ulo,
                                int64_t* uhi) noexcept nogil:
     """Link run and universal run answering (vehicle v, category c); c < 0 = every category."""
-    cdef int64_t base = <int64_t> v * n_categories
     if v < 0:
         lo[0] = 0
         hi[0] = 0
         ulo[0] = 0
         uhi[0] = 0
-    elif c < 0:
-        lo[0] = run_bounds[base]
-        hi[0] = run_bounds[base + n_categories]
+        return
+    _link_span(run_bounds, vehicle_runs, run_category, n_categories, v, c, lo, hi)
+    if c < 0:
         ulo[0] = universal_bounds[0]
         uhi[0] = universal_bounds[n_categories]
     else:
-        lo[0] = run_bounds[base + c]
-        hi[0] = run_bounds[base + c + 1]
         ulo[0] = universal_bounds[c]
         uhi[0] = universal_bounds[c + 1]
 
 
-def gather_parts(const int64_t[::1] run_bounds, const int32_t[::1] link_part,
+def gather_parts(const int64_t[::1] run_bounds, const int64_t[::1] vehicle_runs,
+                 const int32_t[::1] run_category, const int32_t[::1] link_part,
                  const int32_t[::1] universal, const int64_t[::1] universal_bounds,
                  int32_t n_categories, const int32_t[::1] request_vehicle,
                  const int32_t[::1] request_category):
@@ -349,16 +436,18 @@ def gather_parts(const int64_t[::1] run_bounds, const int32_t[::1] link_part,
     cdef int64_t lo, hi, ulo, uhi, total = 0, k = 0
     with nogil:
         for r in range(m):
-            _request_span(run_bounds, universal_bounds, n_categories, request_vehicle[r],
-                          request_category[r], &lo, &hi, &ulo, &uhi)
+            _request_span(run_bounds, vehicle_runs, run_category, universal_bounds,
+                          n_categories, request_vehicle[r], request_category[r], &lo, &hi,
+                          &ulo, &uhi)
             total += (hi - lo) + (uhi - ulo)
     index_arr = np.empty(total, np.int32)
     part_arr = np.empty(total, np.int32)
     cdef int32_t[::1] out_index = index_arr, out_part = part_arr
     with nogil:
         for r in range(m):
-            _request_span(run_bounds, universal_bounds, n_categories, request_vehicle[r],
-                          request_category[r], &lo, &hi, &ulo, &uhi)
+            _request_span(run_bounds, vehicle_runs, run_category, universal_bounds,
+                          n_categories, request_vehicle[r], request_category[r], &lo, &hi,
+                          &ulo, &uhi)
             while lo < hi and ulo < uhi:
                 out_index[k] = <int32_t> r
                 if link_part[lo] < universal[ulo]:
@@ -423,7 +512,8 @@ def gather_vehicles(const int64_t[::1] part_indptr, const int32_t[::1] part_vehi
     return index_arr, vehicle_arr
 
 
-def find_links(const int64_t[::1] run_bounds, const int32_t[::1] link_part,
+def find_links(const int64_t[::1] run_bounds, const int64_t[::1] vehicle_runs,
+               const int32_t[::1] run_category, const int32_t[::1] link_part,
                const int32_t[::1] part_category, int32_t n_categories,
                const int32_t[::1] vehicle, const int32_t[::1] part):
     """Position of each (vehicle, part) link in ``link_part``, or -1 where they are not linked.
@@ -431,21 +521,21 @@ def find_links(const int64_t[::1] run_bounds, const int32_t[::1] link_part,
     Binary search inside the (vehicle, category of part) run, which is sorted by part code.
     """
     cdef Py_ssize_t m = vehicle.shape[0], r
-    cdef int64_t lo, hi, mid, key
+    cdef int64_t lo, hi, end, mid
     found_arr = np.full(m, -1, np.int64)
     cdef int64_t[::1] found = found_arr
     with nogil:
         for r in range(m):
-            key = <int64_t> vehicle[r] * n_categories + part_category[part[r]]
-            lo = run_bounds[key]
-            hi = run_bounds[key + 1]
+            _link_span(run_bounds, vehicle_runs, run_category, n_categories, vehicle[r],
+                       part_category[part[r]], &lo, &hi)
+            end = hi
             while lo < hi:
                 mid = lo + (hi - lo) // 2
                 if link_part[mid] < part[r]:
                     lo = mid + 1
                 else:
                     hi = mid
-            if lo < run_bounds[key + 1] and link_part[lo] == part[r]:
+            if lo < end and link_part[lo] == part[r]:
                 found[r] = lo
     return found_arr
 

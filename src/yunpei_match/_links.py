@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from types import ModuleType
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from .errors import IndexFileError
+from .errors import DataError, IndexFileError
 
-__all__ = ["LinkArrays", "build_links", "check_links"]
+__all__ = ["Layout", "LinkArrays", "build_links", "check_links"]
+
+Layout = Literal["auto", "dense", "sparse"]
+DENSE_FLOOR = 1 << 16  # small catalogues are always dense: 512 kB at most
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class LinkArrays:
 
     category_start: npt.NDArray[np.int32]
     run_bounds: npt.NDArray[np.int64]
+    vehicle_runs: npt.NDArray[np.int64]
+    run_category: npt.NDArray[np.int32]
     link_part: npt.NDArray[np.int32]
     part_detail: npt.NDArray[np.int32]
     exception_link: npt.NDArray[np.int64]
@@ -40,6 +46,30 @@ class LinkArrays:
     @property
     def n_links(self) -> int:
         return len(self.link_part)
+
+    @property
+    def sparse(self) -> bool:
+        """Whether (vehicle, category) runs are listed sparsely (see ``_core.category_runs``)."""
+        return len(self.vehicle_runs) > 0
+
+    def span(self, vehicle: int, category: int | None) -> tuple[int, int]:
+        """First and past-the-end link positions of a vehicle's run (all categories if None)."""
+        n_categories = len(self.category_start) - 1
+        if not self.sparse:
+            base = vehicle * n_categories
+            first, last = (
+                (base, base + n_categories)
+                if category is None
+                else (base + category, base + category + 1)
+            )
+            return int(self.run_bounds[first]), int(self.run_bounds[last])
+        runs = slice(self.vehicle_runs[vehicle], self.vehicle_runs[vehicle + 1])
+        if category is None:
+            return int(self.run_bounds[runs.start]), int(self.run_bounds[runs.stop])
+        r = runs.start + int(np.searchsorted(self.run_category[runs], category))
+        if r < runs.stop and self.run_category[r] == category:
+            return int(self.run_bounds[r]), int(self.run_bounds[r + 1])
+        return 0, 0
 
     def detail_sets(self, links: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
         """Detail-set code of the links at positions ``links`` (ascending or not)."""
@@ -73,12 +103,16 @@ def build_links(
     category_start: npt.NDArray[np.int32],
     n_details: int,
     universal_mask: npt.NDArray[np.bool_],
+    layout: Layout = "auto",
     kernels: ModuleType = _core,
 ) -> tuple[LinkArrays, int]:
     """Build the fitment arrays from validated application codes; return them and duplicates.
 
     The caller guarantees ``0 <= vehicle < n_vehicles``, ``0 <= part < len(universal_mask)``,
     ``0 <= detail < n_details`` and ``category_start`` non-decreasing from 0 to the part count.
+    ``layout`` picks how (vehicle, category) runs are found: ``"dense"`` (one offset per pair,
+    two loads a lookup), ``"sparse"`` (each vehicle's categories, a binary search) or
+    ``"auto"``: dense unless its table would cost more than half an offset per link.
     """
     n_parts = len(universal_mask)
     n_categories = len(category_start) - 1
@@ -88,9 +122,16 @@ def build_links(
     vehicle_indptr, link_part, link_detail, set_indptr, set_detail, duplicates = (
         kernels.compile_links(vehicle, part, detail, n_vehicles, n_parts, n_details)
     )
-    run_bounds, part_indptr, part_vehicle = kernels.index_links(
-        vehicle_indptr, link_part, part_category, n_parts, n_categories
+    if layout not in ("auto", "dense", "sparse"):
+        raise DataError(f"layout must be 'auto', 'dense' or 'sparse', got {layout!r}")
+    dense_size = n_vehicles * n_categories
+    sparse = layout == "sparse" or (
+        layout == "auto" and dense_size > max(len(link_part) // 2, DENSE_FLOOR)
     )
+    run_bounds, vehicle_runs, run_category = kernels.category_runs(
+        vehicle_indptr, link_part, part_category, n_categories, sparse
+    )
+    part_indptr, part_vehicle = kernels.transpose_links(vehicle_indptr, link_part, n_parts)
     universal = np.flatnonzero(universal_mask).astype(np.int32)
     part_detail, exception_link, exception_detail = kernels.split_details(
         link_part, link_detail, n_parts
@@ -98,6 +139,8 @@ def build_links(
     arrays = LinkArrays(
         category_start=np.ascontiguousarray(category_start, np.int32),
         run_bounds=run_bounds,
+        vehicle_runs=vehicle_runs,
+        run_category=run_category,
         link_part=link_part,
         part_detail=part_detail,
         exception_link=exception_link,
@@ -121,8 +164,15 @@ def check_links(
     def fail(name: str, what: str) -> None:
         raise IndexFileError(f"{where}: {name} {what}; the index is corrupt, rebuild or re-save it")
 
+    if arrays.sparse:
+        runs = {
+            "run_bounds": len(arrays.run_category) + 1,
+            "vehicle_runs": n_vehicles + 1,
+        }
+    else:
+        runs = {"run_bounds": n_vehicles * n_categories + 1, "run_category": 0}
     expected = {
-        "run_bounds": n_vehicles * n_categories + 1,
+        **runs,
         "part_indptr": n_parts + 1,
         "universal_bounds": n_categories + 1,
         "part_detail": n_parts,
@@ -137,6 +187,11 @@ def check_links(
     offsets = {
         "category_start": (arrays.category_start.astype(np.int64), n_parts),
         "run_bounds": (arrays.run_bounds, arrays.n_links),
+        **(
+            {"vehicle_runs": (arrays.vehicle_runs, len(arrays.run_category))}
+            if arrays.sparse
+            else {}
+        ),
         "part_indptr": (arrays.part_indptr, arrays.n_links),
         "set_indptr": (arrays.set_indptr, len(arrays.set_detail)),
         "universal_bounds": (arrays.universal_bounds, len(arrays.universal)),
@@ -152,6 +207,7 @@ def check_links(
         "part_vehicle": (arrays.part_vehicle, n_vehicles),
         "set_detail": (arrays.set_detail, n_details),
         "universal": (arrays.universal, n_parts),
+        "run_category": (arrays.run_category, max(n_categories, 0)),
     }
     for name, (values, high) in codes.items():
         bad = _core.first_out_of_range(values, 0, high)

@@ -55,23 +55,64 @@ def _offsets(counts: list[int]) -> Int64Array:
     return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
 
-def index_links(
+def transpose_links(
+    vehicle_indptr: Int64Array, link_part: Int32Array, n_parts: int
+) -> tuple[Int64Array, Int32Array]:
+    """The part -> vehicles transpose; see ``_core.transpose_links``."""
+    vehicles_of: list[list[int]] = [[] for _ in range(n_parts)]
+    for v in range(len(vehicle_indptr) - 1):
+        for p in link_part[vehicle_indptr[v] : vehicle_indptr[v + 1]].tolist():
+            vehicles_of[p].append(v)
+    part_vehicle = np.array([v for vs in vehicles_of for v in sorted(vs)], np.int32)
+    return _offsets([len(vs) for vs in vehicles_of]), part_vehicle
+
+
+def category_runs(
     vehicle_indptr: Int64Array,
     link_part: Int32Array,
     part_category: Int32Array,
-    n_parts: int,
     n_categories: int,
+    sparse: bool,
 ) -> tuple[Int64Array, Int64Array, Int32Array]:
-    """Run bounds and the part -> vehicles transpose; see ``_core.index_links``."""
+    """Run offsets per (vehicle, category), dense or sparse; see ``_core.category_runs``."""
     n_vehicles = len(vehicle_indptr) - 1
-    run_counts = [0] * (n_vehicles * n_categories)
-    vehicles_of: list[list[int]] = [[] for _ in range(n_parts)]
+    counts: dict[tuple[int, int], int] = {}
     for v in range(n_vehicles):
         for p in link_part[vehicle_indptr[v] : vehicle_indptr[v + 1]].tolist():
-            run_counts[v * n_categories + int(part_category[p])] += 1
-            vehicles_of[p].append(v)
-    part_vehicle = np.array([v for vs in vehicles_of for v in sorted(vs)], np.int32)
-    return _offsets(run_counts), _offsets([len(vs) for vs in vehicles_of]), part_vehicle
+            key = (v, int(part_category[p]))
+            counts[key] = counts.get(key, 0) + 1
+    if not sparse:
+        dense = [counts.get((v, c), 0) for v in range(n_vehicles) for c in range(n_categories)]
+        return _offsets(dense), np.empty(0, np.int64), np.empty(0, np.int32)
+    runs = sorted(counts)
+    runs_per_vehicle = [sum(1 for v, _ in runs if v == vehicle) for vehicle in range(n_vehicles)]
+    return (
+        _offsets([counts[run] for run in runs]),
+        _offsets(runs_per_vehicle),
+        np.array([c for _, c in runs], np.int32),
+    )
+
+
+def _link_span(
+    run_bounds: Int64Array,
+    vehicle_runs: Int64Array,
+    run_category: Int32Array,
+    n_categories: int,
+    v: int,
+    c: int,
+) -> range:
+    """Positions of vehicle v's links in category c (c < 0: all), in either layout."""
+    if len(vehicle_runs) == 0:
+        base = v * n_categories
+        first, last = (base, base + n_categories) if c < 0 else (base + c, base + c + 1)
+        return range(int(run_bounds[first]), int(run_bounds[last]))
+    runs = range(int(vehicle_runs[v]), int(vehicle_runs[v + 1]))
+    if c < 0:
+        return range(int(run_bounds[runs.start]), int(run_bounds[runs.stop]))
+    for r in runs:
+        if run_category[r] == c:
+            return range(int(run_bounds[r]), int(run_bounds[r + 1]))
+    return range(0)
 
 
 def split_details(
@@ -97,25 +138,10 @@ def split_details(
     )
 
 
-def _span(
-    run_bounds: Int64Array, universal_bounds: Int64Array, n_categories: int, v: int, c: int
-) -> tuple[range, range]:
-    if v < 0:
-        return range(0), range(0)
-    base = v * n_categories
-    if c < 0:
-        return (
-            range(int(run_bounds[base]), int(run_bounds[base + n_categories])),
-            range(int(universal_bounds[0]), int(universal_bounds[n_categories])),
-        )
-    return (
-        range(int(run_bounds[base + c]), int(run_bounds[base + c + 1])),
-        range(int(universal_bounds[c]), int(universal_bounds[c + 1])),
-    )
-
-
 def gather_parts(
     run_bounds: Int64Array,
+    vehicle_runs: Int64Array,
+    run_category: Int32Array,
     link_part: Int32Array,
     universal: Int32Array,
     universal_bounds: Int64Array,
@@ -129,7 +155,11 @@ def gather_parts(
     for r, (v, c) in enumerate(
         zip(request_vehicle.tolist(), request_category.tolist(), strict=True)
     ):
-        links, universals = _span(run_bounds, universal_bounds, n_categories, v, c)
+        if v < 0:
+            continue
+        links = _link_span(run_bounds, vehicle_runs, run_category, n_categories, v, c)
+        first, last = (0, n_categories) if c < 0 else (c, c + 1)
+        universals = range(int(universal_bounds[first]), int(universal_bounds[last]))
         found = sorted([int(link_part[i]) for i in links] + [int(universal[i]) for i in universals])
         index.extend([r] * len(found))
         parts.extend(found)
@@ -160,6 +190,8 @@ def gather_vehicles(
 
 def find_links(
     run_bounds: Int64Array,
+    vehicle_runs: Int64Array,
+    run_category: Int32Array,
     link_part: Int32Array,
     part_category: Int32Array,
     n_categories: int,
@@ -169,8 +201,9 @@ def find_links(
     """Position of each (vehicle, part) link, or -1; see ``_core.find_links``."""
     found = []
     for v, p in zip(vehicle.tolist(), part.tolist(), strict=True):
-        key = v * n_categories + int(part_category[p])
-        run = range(int(run_bounds[key]), int(run_bounds[key + 1]))
+        run = _link_span(
+            run_bounds, vehicle_runs, run_category, n_categories, v, int(part_category[p])
+        )
         found.append(next((i for i in run if link_part[i] == p), -1))
     return np.array(found, np.int64)
 

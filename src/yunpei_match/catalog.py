@@ -24,7 +24,7 @@ import pyarrow.dataset as ds
 from . import _core, storage
 from ._build import encode_fitments, encode_parts, encode_vehicles
 from ._ids import IdDictionary
-from ._links import LinkArrays, build_links
+from ._links import Layout, LinkArrays, build_links
 from ._tables import as_table
 from .errors import DataError, MissingTableError
 from .fitment import FitmentIndex
@@ -128,7 +128,13 @@ class Catalog:
 
     @classmethod
     def from_tables(
-        cls, *, vehicles: Any, parts: Any, fitments: Any = None, kernels: ModuleType = _core
+        cls,
+        *,
+        vehicles: Any,
+        parts: Any,
+        fitments: Any = None,
+        layout: Layout = "auto",
+        kernels: ModuleType = _core,
     ) -> Catalog:
         """Validate and encode input tables and build the fitment index.
 
@@ -141,6 +147,12 @@ class Catalog:
             Rows by ``vehicle_id`` or by ``make`` + ``model`` + ``year_from`` + ``year_to``
             (+ vehicle columns as qualifiers, null = any), with optional ``position``, ``qty``,
             ``note``. Exact duplicate rows are collapsed and counted in ``stats``.
+        layout : {"auto", "dense", "sparse"}
+            How a (vehicle, category) run is found. ``"dense"`` keeps one offset per pair
+            (8 bytes x vehicles x categories; two loads a lookup, the fastest); ``"sparse"``
+            keeps each vehicle's own categories (a binary search a lookup), for catalogues
+            with very many categories (a TecDoc-sized list of ~8,000 part types). ``"auto"``
+            is dense unless that table would cost more than half an offset per link.
         kernels : module, optional
             ``yunpei_match._core`` (default) or the pure-Python ``yunpei_match._reference``.
 
@@ -184,6 +196,7 @@ class Catalog:
             category_start=category_start,
             n_details=applications.details.num_rows,
             universal_mask=universal,
+            layout=layout,
             kernels=kernels,
         )
         stats = BuildStats(

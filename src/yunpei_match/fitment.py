@@ -59,6 +59,7 @@ class FitmentIndex:
         self._n_vehicles = len(self._vehicles)
         # memoryviews index ~3x faster than numpy from Python: this is the scalar fast path.
         self._run_view = memoryview(arrays.run_bounds).cast("B").cast("q")
+        self._sparse = arrays.sparse
         self._universal_view = memoryview(arrays.universal_bounds).cast("B").cast("q")
         self._part_universal = np.zeros(len(self._parts), np.uint8)
         self._part_universal[arrays.universal] = 1
@@ -108,7 +109,10 @@ class FitmentIndex:
                 first, last = category, category + 1
             else:
                 raise UnknownIdError(f"category code {category} is outside 0..{n_categories - 1}")
-            links = self._links.link_part[self._run_view[low] : self._run_view[high]]
+            if self._sparse:
+                links = self._links.link_part[slice(*self._links.span(vehicle, category))]
+            else:
+                links = self._links.link_part[self._run_view[low] : self._run_view[high]]
         except TypeError:
             # Checked here rather than up front: the fast path pays for it only on failure.
             raise ColumnTypeError(
@@ -163,10 +167,7 @@ class FitmentIndex:
         if position is not None and not isinstance(position, str):
             raise ColumnTypeError(f"position must be a string, got {type(position).__name__}")
         n_categories = self._n_categories
-        first = vehicle * n_categories + (0 if category_code is None else category_code)
-        last = first + (n_categories if category_code is None else 1)
-        runs = self._links.run_bounds
-        links = np.arange(runs[first], runs[last])
+        links = np.arange(*self._links.span(vehicle, category_code))
         part, detail = self._expand(self._links.link_part[links], self._links.detail_sets(links))
         bounds = self._links.universal_bounds
         low = 0 if category_code is None else category_code
@@ -221,6 +222,8 @@ class FitmentIndex:
         categories_codes = np.maximum(categories_codes, -1).astype(np.int32)
         index, part = self._catalog._kernels.gather_parts(
             self._links.run_bounds,
+            self._links.vehicle_runs,
+            self._links.run_category,
             self._links.link_part,
             self._links.universal,
             self._links.universal_bounds,
@@ -334,6 +337,8 @@ class FitmentIndex:
         """Position of each (vehicle, part) link in the link arrays, -1 where there is none."""
         return self._catalog._kernels.find_links(
             self._links.run_bounds,
+            self._links.vehicle_runs,
+            self._links.run_category,
             self._links.link_part,
             self._part_category,
             self._n_categories,

@@ -45,6 +45,8 @@ TABLES = ("vehicles", "parts", "categories", "details")
 ARRAY_DTYPES = {
     "category_start": ("int32",),
     "run_bounds": ("int64",),
+    "vehicle_runs": ("int64",),
+    "run_category": ("int32",),
     "link_part": ("int32",),
     "part_detail": ("int32",),
     "exception_link": ("int64",),
