@@ -116,6 +116,8 @@ def test_gather_parts_kernel(
     index, _ = benchmark(
         _core.gather_parts,
         links.run_bounds,
+        links.vehicle_runs,
+        links.run_category,
         links.link_part,
         links.universal,
         links.universal_bounds,

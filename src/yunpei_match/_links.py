@@ -21,7 +21,7 @@ from .errors import DataError, IndexFileError
 __all__ = ["Layout", "LinkArrays", "build_links", "check_links"]
 
 Layout = Literal["auto", "dense", "sparse"]
-DENSE_FLOOR = 1 << 16  # small catalogues are always dense: 512 kB at most
+DENSE_FLOOR = 1 << 23  # a dense table of up to 64 MB is always fine: memory is not short there
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class LinkArrays:
     def sparse(self) -> bool:
         """Whether (vehicle, category) runs are listed sparsely (see ``_core.category_runs``)."""
         return len(self.vehicle_runs) > 0
+
+    def vehicle_indptr(self) -> npt.NDArray[np.int64]:
+        """Offsets of each vehicle's links (all categories), whatever the layout."""
+        if self.sparse:
+            return self.run_bounds[self.vehicle_runs]
+        return self.run_bounds[:: max(len(self.category_start) - 1, 1)]
 
     def span(self, vehicle: int, category: int | None) -> tuple[int, int]:
         """First and past-the-end link positions of a vehicle's run (all categories if None)."""

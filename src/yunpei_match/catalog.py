@@ -152,7 +152,8 @@ class Catalog:
             (8 bytes x vehicles x categories; two loads a lookup, the fastest); ``"sparse"``
             keeps each vehicle's own categories (a binary search a lookup), for catalogues
             with very many categories (a TecDoc-sized list of ~8,000 part types). ``"auto"``
-            is dense unless that table would cost more than half an offset per link.
+            is dense unless that table would pass 64 MB and cost more than half an offset per
+            link.
         kernels : module, optional
             ``yunpei_match._core`` (default) or the pure-Python ``yunpei_match._reference``.
 

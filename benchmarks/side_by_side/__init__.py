@@ -1,0 +1,72 @@
+"""Side by side: yunpei_match against the tools a user would otherwise pick, on the same data.
+
+One run generates one seeded synthetic catalogue (``yunpei_match.synth``), builds every store
+from it, runs each workload through every tool, checks that every tool returns the same set of
+pairs as yunpei_match (a mismatch raises ``ResultMismatch`` and the script exits non-zero), and
+prints a table of medians. Run it with ``python benchmarks/compare.py`` (usage there) or, from
+the repo root, ``python -m benchmarks.side_by_side``.
+
+Workloads
+---------
+build
+    Fitment index from (vehicle, part) code arrays: ``_links.build_links`` (also interns the
+    application details) against a hand-written numpy CSR (sort of packed int64 vehicle/part
+    keys, repeats dropped, bincount/cumsum offsets; the same for the transpose) and the same in
+    polars (lazy sort + unique). Each builds both directions.
+catalogue
+    ``Catalog.from_tables`` end to end from the string tables (yunpei_match alone).
+load
+    ``Catalog.load`` of a saved index, without and with CRC checks, against ``np.load`` with
+    ``mmap_mode="r"`` of the same arrays as ``.npy`` files: a floor, not a competitor.
+lookup
+    One vehicle + one category, codes in, part codes out: the fast path
+    ``catalog.fitment.part_codes`` against a numpy CSR (vehicle indptr, then ``np.searchsorted``
+    of the category's part-code bounds in the vehicle's sorted parts), SQLite (covering index,
+    parameterised query), DuckDB (table sorted by the key, parameterised query) and a polars
+    filter on a sorted frame. The median is per call, over many random requests.
+batch parts
+    Many (vehicle, category) requests to all (request, part) rows. ``_core.gather_parts`` on
+    codes is the reference; ``parts_for_vehicles`` is the full API from id strings (plain and
+    dictionary-encoded). Against: numpy CSR gather (searchsorted bounds, repeat/arange
+    expansion), a DuckDB join and a polars join.
+batch vehicles
+    Many parts to all (request, vehicle) rows: ``_core.gather_vehicles`` and
+    ``vehicles_for_parts`` against the same three.
+
+The other tools get a plain links table (vehicle, category, part codes) in which universal
+parts are spelled out for every vehicle; yunpei_match keeps them aside. Every tool works on
+int32 codes except the API rows, which start from id strings.
+
+Columns
+-------
+workload
+    What is timed (above).
+tool
+    ``ours ...`` rows are yunpei_match; the row marked ``*`` is the workload's reference.
+median
+    Median wall time of the timed runs after one untimed warm-up run (``time.perf_counter``):
+    at least ``--repeats`` runs, more for fast ones (up to 0.5 s or 100 runs); for ``lookup``,
+    the median time of one call.
+rows/s
+    Result rows per second (batch workloads).
+theirs/ours
+    This row's median divided by the reference row's: above 1, yunpei_match is faster.
+
+DuckDB and polars use every core they are given; the yunpei_match kernels run on one.
+
+Modules
+-------
+``data``
+    The catalogue, the plain links table and the stores the other tools query.
+``timing``, ``checks``, ``rows``
+    Medians of runs; equality of results; one workload's rows, every tool against the first.
+``build_load``, ``lookup``, ``batch``
+    The workloads, one family each, every one a ``run_*`` function returning rows.
+``report``
+    The facts above the table, and the table as text or markdown.
+``__main__``
+    Arguments and the run loop.
+
+None of these modules holds tests or doctests: ``python -m pytest benchmarks`` imports them
+(``--doctest-modules``) and finds nothing to run.
+"""

@@ -1,0 +1,78 @@
+"""``python -m benchmarks.side_by_side`` (or ``python benchmarks/compare.py``): the command line.
+
+Arguments, then the run loop: data and stores once, every workload in turn, the facts and the
+table printed, and written as markdown when asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from yunpei_match import synth
+
+from . import __doc__ as package_doc
+from .batch import run_batch_parts, run_batch_vehicles
+from .build_load import run_build, run_catalogue, run_load
+from .data import make_data, make_stores
+from .lookup import run_lookup
+from .report import facts_of, format_markdown, format_text, table_lines
+
+DEFAULT_REQUESTS = {"tiny": 10_000, "S": 200_000, "M": 500_000, "L": 1_000_000}
+TOOLS = ("numpy", "polars", "duckdb", "sqlite")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=package_doc.splitlines()[0])
+    parser.add_argument("--scale", default="S", choices=list(synth.SCALES))
+    parser.add_argument("--requests", type=int, help="batch requests (default by scale)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip", action="append", default=[], choices=TOOLS)
+    parser.add_argument("--markdown", type=Path, help="also write the table here as markdown")
+    return parser.parse_args(argv)
+
+
+def run_all(args: argparse.Namespace) -> tuple[list[str], list[list[str]]]:
+    """The facts and the table lines of every workload, all results checked."""
+    m = args.requests or DEFAULT_REQUESTS.get(args.scale, 200_000)
+    skip = set(args.skip)
+    data = make_data(args.scale, args.seed)
+    with scratch() as workdir:
+        stores = make_stores(data, skip, workdir)
+        rows = run_build(data, args.repeats, skip)
+        rows += run_catalogue(data, args.repeats)
+        rows += run_load(data, args.repeats, workdir)
+        rows += run_lookup(data, stores, skip)
+        rows += run_batch_parts(data, stores, m, args.repeats, skip)
+        rows += run_batch_vehicles(data, stores, m, args.repeats, skip)
+        facts = facts_of(data, stores, m, args.repeats)
+    return facts, table_lines(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    facts, lines = run_all(args)
+    print("\n".join(facts), end="\n\n")
+    print(format_text(lines))
+    print(f"\nall results equal across tools; ran in {time.perf_counter() - started:.1f} s")
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(format_markdown(lines, facts), "utf-8")
+    return 0
+
+
+@contextmanager
+def scratch() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="yunpei-compare-") as name:
+        yield Path(name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
