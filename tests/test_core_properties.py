@@ -246,6 +246,11 @@ def _answers(catalog: ym.Catalog, vehicles, parts):
         "batch": fitment.parts_for_vehicles(vehicles["vehicle_id"]).to_pylist(),
         "batch_reverse": fitment.vehicles_for_parts(parts["part_id"]).to_pylist(),
         "fits": [fitment.fits(p, v) for p in parts["part_id"] for v in vehicles["vehicle_id"]],
+        "part_codes": [
+            fitment.part_codes(v, c).tolist()
+            for v in range(len(vehicles["vehicle_id"]))
+            for c in [None, *range(len(catalog.category_ids))]
+        ],
         "stats": {k: v for k, v in catalog.stats.as_dict().items() if k != "build_seconds"}
         | {"index_bytes": None},
     }

@@ -35,6 +35,22 @@ def gather_parts(
     request_vehicle: _I32,
     request_category: _I32,
 ) -> tuple[_I32, _I32]: ...
+
+@disjoint_base
+class RunIndex:
+    def __init__(
+        self,
+        run_bounds: _I64,
+        vehicle_runs: _I64,
+        run_category: _I32,
+        link_part: _I32,
+        universal: _I32,
+        universal_bounds: _I64,
+        n_vehicles: int,
+        n_categories: int,
+    ) -> None: ...
+    def part_codes(self, vehicle: int, category: int | None = None) -> _I32 | None: ...
+
 def gather_vehicles(
     part_indptr: _I64,
     part_vehicle: _I32,

@@ -7,6 +7,8 @@ random inputs. Nothing here is fast and nothing here should be used in productio
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 import numpy.typing as npt
 
@@ -164,6 +166,41 @@ def gather_parts(
         index.extend([r] * len(found))
         parts.extend(found)
     return np.array(index, np.int32), np.array(parts, np.int32)
+
+
+class RunIndex:
+    """Scalar (vehicle, category) lookups; see ``_core.RunIndex``."""
+
+    def __init__(
+        self,
+        run_bounds: Int64Array,
+        vehicle_runs: Int64Array,
+        run_category: Int32Array,
+        link_part: Int32Array,
+        universal: Int32Array,
+        universal_bounds: Int64Array,
+        n_vehicles: int,
+        n_categories: int,
+    ) -> None:
+        self._arrays = (run_bounds, vehicle_runs, run_category)
+        self._link_part, self._universal = link_part, universal
+        self._universal_bounds = universal_bounds
+        self._n_vehicles, self._n_categories = n_vehicles, n_categories
+
+    def part_codes(self, vehicle: int, category: int | None = None) -> Int32Array | None:
+        vehicle = operator.index(vehicle)
+        c = -1 if category is None else operator.index(category)
+        if not 0 <= vehicle < self._n_vehicles or not -1 <= c < self._n_categories:
+            return None
+        if c == -1 and category is not None:
+            return None
+        links = _link_span(*self._arrays, self._n_categories, vehicle, c)
+        first, last = (0, self._n_categories) if c < 0 else (c, c + 1)
+        universals = range(int(self._universal_bounds[first]), int(self._universal_bounds[last]))
+        codes = [int(self._link_part[i]) for i in links] + [
+            int(self._universal[i]) for i in universals
+        ]
+        return np.array(sorted(codes), np.int32)
 
 
 def gather_vehicles(

@@ -57,10 +57,16 @@ class FitmentIndex:
         self._categories: IdDictionary = catalog.category_ids
         self._n_categories = len(arrays.category_start) - 1
         self._n_vehicles = len(self._vehicles)
-        # memoryviews index ~3x faster than numpy from Python: this is the scalar fast path.
-        self._run_view = memoryview(arrays.run_bounds).cast("B").cast("q")
-        self._sparse = arrays.sparse
-        self._universal_view = memoryview(arrays.universal_bounds).cast("B").cast("q")
+        self._runs = catalog._kernels.RunIndex(
+            arrays.run_bounds,
+            arrays.vehicle_runs,
+            arrays.run_category,
+            arrays.link_part,
+            arrays.universal,
+            arrays.universal_bounds,
+            self._n_vehicles,
+            self._n_categories,
+        )
         self._part_universal = np.zeros(len(self._parts), np.uint8)
         self._part_universal[arrays.universal] = 1
         self._part_category = np.repeat(
@@ -97,33 +103,18 @@ class FitmentIndex:
         >>> bool((codes[1:] > codes[:-1]).all())
         True
         """
-        n_categories = self._n_categories
         try:
-            if not 0 <= vehicle < self._n_vehicles:
-                raise UnknownIdError(f"vehicle code {vehicle} is outside 0..{self._n_vehicles - 1}")
-            if category is None:
-                low, high = vehicle * n_categories, (vehicle + 1) * n_categories
-                first, last = 0, -1
-            elif 0 <= category < n_categories:
-                low, high = vehicle * n_categories + category, vehicle * n_categories + category + 1
-                first, last = category, category + 1
-            else:
-                raise UnknownIdError(f"category code {category} is outside 0..{n_categories - 1}")
-            if self._sparse:
-                links = self._links.link_part[slice(*self._links.span(vehicle, category))]
-            else:
-                links = self._links.link_part[self._run_view[low] : self._run_view[high]]
-        except TypeError:
-            # Checked here rather than up front: the fast path pays for it only on failure.
+            codes = self._runs.part_codes(vehicle, category)
+        except (TypeError, OverflowError):
             raise ColumnTypeError(
                 f"part_codes takes integer codes: vehicle is {type(vehicle).__name__}, "
                 f"category is {type(category).__name__}"
             ) from None
-        universal_view = self._universal_view
-        if universal_view[first] == universal_view[last]:
-            return links
-        extra = self._links.universal[universal_view[first] : universal_view[last]]
-        return np.sort(np.concatenate([links, extra]))
+        if codes is None:
+            if not 0 <= vehicle < self._n_vehicles:
+                raise UnknownIdError(f"vehicle code {vehicle} is outside 0..{self._n_vehicles - 1}")
+            raise UnknownIdError(f"category code {category} is outside 0..{self._n_categories - 1}")
+        return codes
 
     # -- vehicle -> parts -------------------------------------------------------------------
 
@@ -275,11 +266,7 @@ class FitmentIndex:
             )
             vehicle = vehicle[vehicle_rows]
         rows = self._catalog.vehicles.select(["vehicle_id", "make", "model", "year"]).take(vehicle)
-        return (
-            rows.append_column("position", self._detail_column("position", detail))
-            .append_column("qty", self._detail_column("qty", detail))
-            .append_column("note", self._detail_column("note", detail))
-        )
+        return self._with_details(rows, detail)
 
     def vehicles_for_parts(self, part_ids: Any, *, on_unknown: OnUnknown = "raise") -> pa.Table:
         """Vehicles each of many parts fits.
@@ -356,16 +343,18 @@ class FitmentIndex:
         details = self._expand_detail[np.repeat(starts, counts) + offsets].astype(np.int64)
         return np.asarray(rows)[repeated], details
 
-    def _detail_column(self, name: str, detail: np.ndarray) -> pa.Array:
-        column = self._catalog.details.column(name)
-        return column.take(pa.array(detail, mask=detail < 0)).combine_chunks()
-
     def _part_rows(self, part: np.ndarray, detail: np.ndarray) -> pa.Table:
         parts = self._catalog.parts
         rows = parts.select(["brand", "part_number", "category"]).take(part)
         table = rows.add_column(0, "part_id", self._parts.decode(part.astype(np.int32)))
+        return self._with_details(table, detail)
+
+    def _with_details(self, table: pa.Table, detail: np.ndarray) -> pa.Table:
+        """``table`` plus the position, qty and note of detail rows ``detail`` (-1: null)."""
+        details = self._catalog.details
+        taken = pa.array(detail, mask=detail < 0)
         for name in ("position", "qty", "note"):
-            table = table.append_column(name, self._detail_column(name, detail))
+            table = table.append_column(name, details.column(name).take(taken).combine_chunks())
         return table
 
     def _category_codes(self, categories: Any, n: int, on_unknown: OnUnknown) -> np.ndarray:
