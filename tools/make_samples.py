@@ -3,7 +3,8 @@
 The sample is small enough to read in full and realistic enough to test against: vehicles sold
 in China (joint-venture and domestic brands, model years 2012-2024), the wear and service parts a
 repair shop orders for them under OE and aftermarket brands, the fitment links between the two,
-and a batch of fitment requests. Four parquet files are written:
+a batch of fitment requests, and the OE numbers, supersessions and VINs that part-number and VIN
+look-ups work on. Eight parquet files are written:
 
 * ``vehicles.parquet`` -- one row per series, model year and engine/transmission configuration.
 * ``parts.parquet`` -- SKUs: brand, part number as the brand prints it, category, Chinese name,
@@ -14,6 +15,11 @@ and a batch of fitment requests. Four parquet files are written:
   and clutch kits, which depend on the exact configuration, by vehicle id.
 * ``requests.parquet`` -- sample batch-fitment requests, including unknown vehicle ids and
   categories the vehicle has no parts in.
+* ``oe_numbers.parquet`` -- the OE number(s) each part replaces (its own, for an OE part),
+  following the cross-references the fitments imply; they define the interchange groups.
+* ``supersessions.parquet`` -- a few chains of old -> new part numbers.
+* ``vin_patterns.parquet`` -- VIN patterns (WMI, VDS, model year, ``*`` wildcards) -> vehicle.
+* ``vins.parquet`` -- sample VINs, valid and not, with the vehicles a decoder should find.
 
 Everything is derived from the hand-written tables of ``tools/sample_data/`` (one UTF-8 TSV file
 per table, described in its README) and nothing is random: part numbers that are not written out
@@ -21,11 +27,13 @@ are made from a SHA-256 hash of what the part is, in the brand's printed format.
 written out in ``known_numbers.tsv``, ``engine_families.tsv``, ``battery_numbers.tsv``,
 ``bulb_numbers.tsv``, ``transmission_fluids.tsv`` and ``universal_parts.tsv`` are meant to be
 real (exceptions are noted in the README there); the applications given to them here are
-approximate. See ``data/samples/README.md``. The code that turns the tables into rows is the
-package ``tools/samples/``.
+approximate. The VIN WMIs and year codes are real, the VDS codes invented in the makers' layout;
+which supersessions and OE aliases are real is noted in their tables. See
+``data/samples/README.md``. The code that turns the tables into rows is the package
+``tools/samples/``.
 
-To extend the sample (VIN patterns, OE numbers, warehouses, stock), add a data table, one
-``*_table`` function in ``samples/tables.py``, and list the new file in ``samples.build_tables``.
+To extend the sample (warehouses, stock), add a data table, a topic module in ``samples/`` with
+a ``*_table`` function, and list the new file in ``samples.build_tables``.
 
 Usage: ``python tools/make_samples.py [OUT_DIR]`` (default: ``data/samples/`` of this repository).
 """

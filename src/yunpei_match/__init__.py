@@ -12,6 +12,7 @@ from .errors import (
     YunpeiMatchError,
 )
 from .fitment import FitmentIndex
+from .numbers import NumberIndex, normalize_number, normalize_numbers
 
 __version__ = "0.1.0"
 
@@ -25,7 +26,10 @@ __all__ = [
     "IndexFileError",
     "MissingColumnError",
     "MissingTableError",
+    "NumberIndex",
     "UnknownIdError",
     "YunpeiMatchError",
     "__version__",
+    "normalize_number",
+    "normalize_numbers",
 ]

@@ -52,4 +52,5 @@ cnp.import_array()
 include "_build.pxi"
 include "_query.pxi"
 include "_strings.pxi"
+include "_numbers.pxi"
 include "_checks.pxi"

@@ -265,6 +265,87 @@ def _split(offsets: Int64Array, data: npt.NDArray[np.uint8]) -> list[bytes]:
     return [raw[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
 
 
+def normalize_numbers(
+    offsets: Int64Array, data: npt.NDArray[np.uint8]
+) -> tuple[Int64Array, npt.NDArray[np.uint8]]:
+    """Number keys: full-width folded, upper case, only A-Z0-9; see ``_core.normalize_numbers``."""
+    keys = []
+    for raw in _split(offsets, data):
+        text = raw.decode("utf-8")
+        folded = "".join(
+            chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in text
+        )
+        # Filter before upper-casing: str.upper() turns "ß" into "SS" and "ı" into "I".
+        keys.append("".join(ch.upper() for ch in folded if ch in _KEY_CHARACTERS).encode())
+    return _offsets([len(k) for k in keys]), np.frombuffer(b"".join(keys), np.uint8).copy()
+
+
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def union_groups(number_indptr: Int64Array, number_part: Int32Array, n_parts: int) -> Int32Array:
+    """Connected components of the part-number graph by breadth-first search."""
+    neighbours: list[set[int]] = [set() for _ in range(n_parts)]
+    for k in range(len(number_indptr) - 1):
+        members = number_part[number_indptr[k] : number_indptr[k + 1]].tolist()
+        for p in members:
+            neighbours[p].update(members)
+    group = [-1] * n_parts
+    label = 0
+    for start in range(n_parts):  # ascending: groups numbered by their smallest part
+        if group[start] >= 0:
+            continue
+        queue = [start]
+        group[start] = label
+        while queue:
+            for q in neighbours[queue.pop()]:
+                if group[q] < 0:
+                    group[q] = label
+                    queue.append(q)
+        label += 1
+    return np.array(group, np.int32)
+
+
+def resolve_supersessions(next_number: Int32Array) -> tuple[Int32Array, int]:
+    """Newest number of each chain by walking it; see ``_core.resolve_supersessions``."""
+    successor = next_number.tolist()
+    latest = []
+    for start in range(len(successor)):
+        seen = {start}
+        k = start
+        while successor[k] >= 0:
+            k = successor[k]
+            if k in seen:
+                return np.full(len(successor), -1, np.int32), k
+            seen.add(k)
+        latest.append(k)
+    return np.array(latest, np.int32), -1
+
+
+def gather_numbers(
+    number_indptr: Int64Array,
+    number_part: Int32Array,
+    latest: Int32Array,
+    request_number: Int32Array,
+) -> tuple[Int32Array, Int32Array, npt.NDArray[np.uint8]]:
+    """Parts of each number, then of its newest; see ``_core.gather_numbers``."""
+    rows: list[tuple[int, int, int]] = []
+    for r, q in enumerate(request_number.tolist()):
+        if q < 0:
+            continue
+        rows += [(r, p, 0) for p in number_part[number_indptr[q] : number_indptr[q + 1]].tolist()]
+        newest = int(latest[q])
+        if newest != q:
+            own = number_part[number_indptr[newest] : number_indptr[newest + 1]].tolist()
+            rows += [(r, p, 1) for p in own]
+    columns = list(zip(*rows, strict=True)) or [(), (), ()]
+    return (
+        np.array(columns[0], np.int32),
+        np.array(columns[1], np.int32),
+        np.array(columns[2], np.uint8),
+    )
+
+
 def first_decrease(offsets: Int64Array) -> int:
     """Position of the first decrease in ``offsets``, or -1; see ``_core.first_decrease``."""
     for i in range(1, len(offsets)):

@@ -25,9 +25,11 @@ from . import _core, storage
 from ._build import encode_fitments, encode_parts, encode_vehicles
 from ._ids import IdDictionary
 from ._links import Layout, LinkArrays, build_links
+from ._number_index import NumberArrays, NumberTables, build_numbers
 from ._tables import as_table
 from .errors import DataError, MissingTableError
 from .fitment import FitmentIndex
+from .numbers import NumberIndex
 
 __all__ = ["BuildStats", "Catalog"]
 
@@ -48,8 +50,12 @@ class BuildStats:
         Fitment rows naming a universal part: redundant, since it fits every vehicle.
     links : int
         Distinct (vehicle, part) pairs stored.
+    numbers : int
+        Distinct part-number keys (own, OE and superseded numbers).
+    interchange_groups : int
+        Connected components of the part-number graph.
     index_bytes : int
-        Bytes held by the fitment arrays.
+        Bytes held by the fitment and number arrays.
     """
 
     vehicles: int
@@ -62,6 +68,10 @@ class BuildStats:
     universal_rows: int
     links: int
     detail_rows: int
+    numbers: int
+    oe_rows: int
+    supersessions: int
+    interchange_groups: int
     index_bytes: int
     build_seconds: float
 
@@ -97,6 +107,8 @@ class Catalog:
         categories: pa.Array,
         details: pa.Table,
         links: LinkArrays,
+        numbers: NumberArrays,
+        number_tables: NumberTables,
         stats: BuildStats,
         kernels: ModuleType = _core,
         id_dictionaries: tuple[IdDictionary, IdDictionary] | None = None,
@@ -110,6 +122,8 @@ class Catalog:
         self.category_ids = IdDictionary(categories, "parts", "category", "categories", kernels)
         self.stats = stats
         self._links = links
+        self._numbers = numbers
+        self._number_tables = number_tables
         self._kernels = kernels
 
     def __repr__(self) -> str:
@@ -124,6 +138,11 @@ class Catalog:
         """Fitment queries (:class:`~yunpei_match.fitment.FitmentIndex`)."""
         return FitmentIndex(self)
 
+    @cached_property
+    def numbers(self) -> NumberIndex:
+        """Part-number queries (:class:`~yunpei_match.numbers.NumberIndex`)."""
+        return NumberIndex(self)
+
     # -- building -----------------------------------------------------------------------------
 
     @classmethod
@@ -133,6 +152,8 @@ class Catalog:
         vehicles: Any,
         parts: Any,
         fitments: Any = None,
+        oe_numbers: Any = None,
+        supersessions: Any = None,
         layout: Layout = "auto",
         kernels: ModuleType = _core,
     ) -> Catalog:
@@ -147,6 +168,12 @@ class Catalog:
             Rows by ``vehicle_id`` or by ``make`` + ``model`` + ``year_from`` + ``year_to``
             (+ vehicle columns as qualifiers, null = any), with optional ``position``, ``qty``,
             ``note``. Exact duplicate rows are collapsed and counted in ``stats``.
+        oe_numbers : table-like, optional
+            ``part_id``, ``oe_number`` (+ ``oe_brand``): the OE numbers each part replaces.
+            Parts sharing a number are interchangeable (``catalog.numbers``).
+        supersessions : table-like, optional
+            ``old_number``, ``new_number`` (+ ``brand``): a query for the old number also
+            finds the parts of the newest number of its chain. A cycle is a ``DataError``.
         layout : {"auto", "dense", "sparse"}
             How a (vehicle, category) run is found. ``"dense"`` keeps one offset per pair
             (8 bytes x vehicles x categories; two loads a lookup, the fastest); ``"sparse"``
@@ -200,6 +227,13 @@ class Catalog:
             layout=layout,
             kernels=kernels,
         )
+        numbers, number_tables, number_counts = build_numbers(
+            parts_table,
+            part_ids,
+            None if oe_numbers is None else as_table(oe_numbers, "oe_numbers"),
+            None if supersessions is None else as_table(supersessions, "supersessions"),
+            kernels,
+        )
         stats = BuildStats(
             vehicles=vehicles_table.num_rows,
             parts=parts_table.num_rows,
@@ -211,7 +245,11 @@ class Catalog:
             universal_rows=applications.universal_rows,
             links=links.n_links,
             detail_rows=applications.details.num_rows,
-            index_bytes=links.nbytes,
+            numbers=number_counts["numbers"],
+            oe_rows=number_counts["oe_rows"],
+            supersessions=number_counts["supersessions"],
+            interchange_groups=number_counts["groups"],
+            index_bytes=links.nbytes + numbers.nbytes,
             build_seconds=round(time.perf_counter() - started, 6),
         )
         return cls(
@@ -220,6 +258,8 @@ class Catalog:
             categories=categories,
             details=applications.details,
             links=links,
+            numbers=numbers,
+            number_tables=number_tables,
             stats=stats,
             kernels=kernels,
             id_dictionaries=(vehicle_ids, part_ids),
@@ -227,7 +267,8 @@ class Catalog:
 
     @classmethod
     def from_parquet(cls, directory: str | Path, **options: Any) -> Catalog:
-        """Build from ``vehicles``, ``parts`` and (optional) ``fitments`` parquet in a directory.
+        """Build from the parquet tables of a directory (``vehicles``, ``parts``; optional
+        ``fitments``, ``oe_numbers``, ``supersessions``).
 
         Each table is a file ``<name>.parquet`` or a directory ``<name>/`` of parquet files
         (a partitioned dataset). Other files are ignored.
@@ -244,7 +285,8 @@ class Catalog:
         <Catalog: ... vehicles, ... parts in ... categories, ... links>
         """
         root = Path(directory)
-        tables = {name: _read_table(root, name) for name in ("vehicles", "parts", "fitments")}
+        names = ("vehicles", "parts", "fitments", "oe_numbers", "supersessions")
+        tables = {name: _read_table(root, name) for name in names}
         for name in ("vehicles", "parts"):
             if tables[name] is None:
                 raise MissingTableError(

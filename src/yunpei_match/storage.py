@@ -8,7 +8,10 @@ Layout of a saved catalogue::
     parts.arrow          Arrow IPC file, parts in code order
     categories.arrow     Arrow IPC file, one column ``category``, sorted
     details.arrow        Arrow IPC file, distinct (position, qty, note)
-    <array>.bin          raw little-endian arrays of the fitment index (dtype in the manifest)
+    numbers.arrow        Arrow IPC file, number keys and their printed form, in code order
+    number_brands.arrow  Arrow IPC file, the OE brands of OE numbers
+    <array>.bin          raw little-endian arrays of the fitment and number indexes (dtype in
+                         the manifest)
 
 Loading memory-maps every file, so it costs milliseconds whatever the size; nothing is ever
 unpickled. The structural checks of ``_links.check_links`` always run; the CRC-32 of every file
@@ -32,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 
 from ._links import LinkArrays, check_links
+from ._number_index import NumberArrays, NumberTables, check_numbers
 from .errors import IndexFileError
 
 if TYPE_CHECKING:
@@ -41,7 +45,7 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
 
 FORMAT = "yunpei_match.catalog"
 FORMAT_VERSION = 1  # no index has been released yet: the layout may still change in place
-TABLES = ("vehicles", "parts", "categories", "details")
+TABLES = ("vehicles", "parts", "categories", "details", "numbers", "number_brands")
 ARRAY_DTYPES = {
     "category_start": ("int32",),
     "run_bounds": ("int64",),
@@ -57,6 +61,16 @@ ARRAY_DTYPES = {
     "part_vehicle": ("int32",),
     "universal": ("int32",),
     "universal_bounds": ("int64",),
+    "number_indptr": ("int64",),
+    "number_part": ("int32",),
+    "link_kind": ("uint8",),
+    "link_brand": ("int32",),
+    "part_link_indptr": ("int64",),
+    "part_link": ("int64",),
+    "latest": ("int32",),
+    "part_group": ("int32",),
+    "group_indptr": ("int64",),
+    "group_part": ("int32",),
 }
 TABLE_TYPES = {
     "vehicles": {
@@ -74,6 +88,8 @@ TABLE_TYPES = {
     },
     "categories": {"category": pa.string()},
     "details": {"position": pa.string(), "qty": pa.int16(), "note": pa.string()},
+    "numbers": {"key": pa.string(), "number": pa.string()},
+    "number_brands": {"brand": pa.string()},
 }
 
 
@@ -91,7 +107,8 @@ def save(catalog: Catalog, directory: Path) -> Path:
         files: dict[str, dict[str, Any]] = {}
         for name, table in _tables_of(catalog).items():
             files[f"{name}.arrow"] = _write_table(staging / f"{name}.arrow", table)
-        for name, array in catalog._links.as_dict().items():
+        arrays = {**catalog._links.as_dict(), **catalog._numbers.as_dict()}
+        for name, array in arrays.items():
             files[f"{name}.bin"] = _write_array(staging / f"{name}.bin", array)
         manifest = {
             "format": FORMAT,
@@ -116,6 +133,8 @@ def _tables_of(catalog: Catalog) -> dict[str, pa.Table]:
         "parts": catalog.parts,
         "categories": pa.table({"category": catalog.category_ids.ids}),
         "details": catalog.details,
+        "numbers": catalog._number_tables.numbers,
+        "number_brands": catalog._number_tables.brands,
     }
 
 
@@ -175,7 +194,7 @@ def load(
     tables = {name: _read_table(directory / f"{name}.arrow", files) for name in TABLES}
     arrays = {
         name: _read_array(directory / f"{name}.bin", files)
-        for name in LinkArrays.__dataclass_fields__
+        for name in (*LinkArrays.__dataclass_fields__, *NumberArrays.__dataclass_fields__)
     }
     expected_stats = set(BuildStats.__dataclass_fields__)
     if set(manifest["stats"]) != expected_stats:
@@ -184,7 +203,9 @@ def load(
             f"{', '.join(sorted(expected_stats))}"
         )
     stats = BuildStats(**manifest["stats"])
-    links = LinkArrays(**arrays)
+    links = LinkArrays(**{name: arrays[name] for name in LinkArrays.__dataclass_fields__})
+    numbers = NumberArrays(**{name: arrays[name] for name in NumberArrays.__dataclass_fields__})
+    number_tables = NumberTables(numbers=tables["numbers"], brands=tables["number_brands"])
     _check_tables(tables, directory)
     if tables["categories"].num_rows != len(links.category_start) - 1:
         raise IndexFileError(
@@ -198,12 +219,15 @@ def load(
         n_details=tables["details"].num_rows,
         where=str(directory),
     )
+    check_numbers(numbers, number_tables, n_parts=tables["parts"].num_rows, where=str(directory))
     return cls(
         vehicles=tables["vehicles"],
         parts=tables["parts"],
         categories=tables["categories"].column("category").combine_chunks(),
         details=tables["details"],
         links=links,
+        numbers=numbers,
+        number_tables=number_tables,
         stats=stats,
         kernels=kernels,
     )

@@ -39,6 +39,16 @@ class App:
 
 
 @dataclass(frozen=True)
+class PartGroup:
+    """Interchangeable parts made by one ``Catalogue.group`` call, with what they fit."""
+
+    category: str
+    key: str
+    part_ids: tuple[str, ...]
+    fits: frozenset[tuple[str, str | None]]  # (vehicle id, position)
+
+
+@dataclass(frozen=True)
 class Fleet:
     vehicles: list[Vehicle]
     gen_apps: list[App]  # one per generation
@@ -52,6 +62,7 @@ class Catalogue:
         self.parts: list[dict] = []
         self.fitments: list[dict] = []
         self.covered: set[tuple[str, str]] = set()  # (vehicle_id, category) with a part
+        self.groups: list[PartGroup] = []  # in the order they were made
         self._by_number: dict[tuple[str, str], dict] = {}
         self._owners: dict[tuple[str, str], str] = {}
         self._counts = dict.fromkeys(CATEGORIES, 0)
@@ -90,6 +101,7 @@ class Catalogue:
         self, category: str, key: str, specs: Iterable[PartSpec], rows: list[dict], oe: str = ""
     ) -> None:
         """Add interchangeable parts ``specs`` and link each of them through ``rows``."""
+        part_ids = []
         for spec in specs:
             number = spec.number or KNOWN_NUMBERS.get((spec.brand, category, key, spec.variant))
             if number is None:
@@ -97,9 +109,12 @@ class Catalogue:
                 seed = f"{spec.brand}|{category}|{key}|{spec.variant}"
                 number = self.make_number(spec.brand, template, seed)
             part_id = self.part(spec, category, number)
+            part_ids.append(part_id)
             for row in rows:
                 self.fitments.append({"part_id": part_id, **row})
                 self.covered.update((vid, category) for vid in row["vehicle_ids"])
+        fits = frozenset((vid, row["position"]) for row in rows for vid in row["vehicle_ids"])
+        self.groups.append(PartGroup(category, key, tuple(part_ids), fits))
 
 
 def range_row(

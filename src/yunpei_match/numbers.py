@@ -1,0 +1,262 @@
+"""Part numbers: what is this number, its interchange group, the newest of its chain.
+
+A number is matched by its *key* (:func:`normalize_number`): full-width characters from
+Chinese input methods folded to ASCII, upper case, and only ``A-Z0-9`` kept, so
+``"0 986 452 041"``, ``"0986452041"`` and ``"０９８６-４５２-０４１"`` are one number.
+
+Examples
+--------
+>>> import yunpei_match as ym
+>>> catalog = ym.Catalog.from_tables(
+...     vehicles={"vehicle_id": ["V1"], "make": ["丰田"], "model": ["卡罗拉"], "year": [2019]},
+...     parts={"part_id": ["P1", "P2"], "brand": ["Toyota", "Denso"],
+...            "part_number": ["90915-YZZD2", "DXE-1008"], "category": ["oil filter"] * 2},
+...     oe_numbers={"part_id": ["P2"], "oe_number": ["90915 YZZD2"], "oe_brand": ["Toyota"]},
+...     supersessions={"old_number": ["90915-YZZE1"], "new_number": ["90915-YZZD2"]},
+... )
+>>> catalog.numbers.lookup("90915yzze1").column("part_number").to_pylist()
+['90915-YZZD2', 'DXE-1008']
+>>> catalog.numbers.latest("９０９１５－ＹＺＺＥ１")
+'90915-YZZD2'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from ._ids import IdDictionary, as_string_array, string_buffers
+from ._number_index import OE, number_keys
+from .errors import ColumnTypeError, UnknownIdError
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = ["NumberIndex", "normalize_number", "normalize_numbers"]
+
+
+def normalize_number(number: str) -> str:
+    """The key a part number is matched by.
+
+    Full-width ASCII (U+FF01..U+FF5E) and the ideographic space U+3000 become ASCII, letters
+    become upper case, and every character other than ``A-Z`` and ``0-9`` is dropped (spaces,
+    dashes, dots, slashes, other scripts, emoji).
+
+    Raises
+    ------
+    ColumnTypeError
+        If ``number`` is not a string.
+
+    Examples
+    --------
+    >>> normalize_number("0 986 452 041")
+    '0986452041'
+    >>> normalize_number("ｗ　７１２／９５")
+    'W71295'
+    """
+    if not isinstance(number, str):
+        raise ColumnTypeError(f"a part number must be a string, got {type(number).__name__}")
+    return str(number_keys(pa.array([number], pa.string()))[0].as_py())
+
+
+def normalize_numbers(numbers: Any) -> pa.Array:
+    """Keys of many part numbers, one Cython pass over the Arrow buffers (nulls stay null).
+
+    Examples
+    --------
+    >>> normalize_numbers(["04465-33450", None, "Ａ 000 180 26 09"]).to_pylist()
+    ['0446533450', None, 'A0001802609']
+    """
+    array = as_string_array(numbers, "numbers").cast(pa.string())
+    return number_keys(array.combine_chunks() if array.num_chunks != 1 else array.chunk(0))
+
+
+class NumberIndex:
+    """Number queries over a catalogue; get it as ``catalog.numbers``.
+
+    Immutable and safe to share between threads.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._arrays = catalog._numbers
+        tables = catalog._number_tables
+        self._keys = IdDictionary(
+            tables.numbers.column("key").combine_chunks(),
+            "numbers",
+            "number",
+            "numbers",
+            catalog._kernels,
+        )
+        self._display = tables.numbers.column("number").combine_chunks()
+        self._brands = tables.brands.column("brand").combine_chunks()
+
+    def _code(self, number: str) -> int:
+        """Number code of a typed number, or -1 when the catalogue does not know it."""
+        key = normalize_number(number)
+        return int(self._keys._lookup_table().find(key.encode())) if key else -1
+
+    def lookup(self, number: str, *, brand: str | None = None) -> pa.Table:
+        """Every part whose own or OE number is ``number``, and the parts of its newest number.
+
+        Parameters
+        ----------
+        number : str
+            As typed: spaces, dashes, dots, case and full-width characters do not matter.
+        brand : str, optional
+            Only numbers of this brand (a part's own brand, or the OE brand of an OE number).
+
+        Returns
+        -------
+        pyarrow.Table
+            ``part_id``, ``brand``, ``part_number``, ``category``, ``group_id`` (interchange
+            group), ``number`` (the number matched, as first printed) and ``via_supersession``
+            (true when matched through the number's supersession chain). The part whose own
+            number it is comes first, then the parts listing it as an OE number; then the same
+            for the newest number of its chain. Empty when nothing matches.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> numbers = ym.Catalog.from_parquet("data/samples").numbers
+        >>> numbers.lookup("w71295").column("brand").to_pylist()[:1]
+        ['Mann-Filter']
+        """
+        code = self._code(number)
+        links = self._links_of(code, brand)
+        return self._rows(*links)
+
+    def _links_of(self, code: int, brand: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Link positions answering number ``code`` (its own, then its newest's) and via flags."""
+        if code < 0:
+            return np.empty(0, np.int64), np.empty(0, bool)
+        arrays = self._arrays
+        newest = int(arrays.latest[code])
+        own = np.arange(arrays.number_indptr[code], arrays.number_indptr[code + 1])
+        later = (
+            np.arange(arrays.number_indptr[newest], arrays.number_indptr[newest + 1])
+            if newest != code
+            else np.empty(0, np.int64)
+        )
+        links = np.concatenate([own, later])
+        via = np.concatenate([np.zeros(len(own), bool), np.ones(len(later), bool)])
+        if brand is not None:
+            keep = self._link_brands(links) == brand
+            links, via = links[keep], via[keep]
+        return links, via
+
+    def _link_brands(self, links: np.ndarray) -> np.ndarray:
+        """Brand of each link: the part's own brand, or the OE brand of an OE number."""
+        parts = self._arrays.number_part[links]
+        own = np.asarray(self._catalog.parts.column("brand").take(parts).to_pylist(), object)
+        oe_codes = self._arrays.link_brand[links]
+        oe = np.asarray(
+            self._brands.take(pa.array(oe_codes, mask=oe_codes < 0)).to_pylist(), object
+        )
+        return np.where(self._arrays.link_kind[links] == OE, oe, own)
+
+    def _rows(self, links: np.ndarray, via: np.ndarray) -> pa.Table:
+        arrays = self._arrays
+        parts = arrays.number_part[links]
+        number = np.searchsorted(arrays.number_indptr, links, side="right") - 1
+        table = self._catalog.parts.select(["brand", "part_number", "category"]).take(parts)
+        return (
+            table.add_column(0, "part_id", self._catalog.part_ids.decode(parts))
+            .append_column("group_id", pa.array(arrays.part_group[parts], pa.int32()))
+            .append_column("number", self._display.take(pa.array(number)))
+            .append_column("via_supersession", pa.array(via, pa.bool_()))
+        )
+
+    def lookup_many(self, numbers: Any) -> pa.Table:
+        """:meth:`lookup` for many numbers at once; numbers nobody knows give no rows.
+
+        Returns
+        -------
+        pyarrow.Table
+            ``request_index`` (int32), ``part_id`` (dictionary), ``group_id`` (int32),
+            ``number`` (dictionary: the number matched) and ``via_supersession``.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> numbers = ym.Catalog.from_parquet("data/samples").numbers
+        >>> numbers.lookup_many(["W 712/95", "no such number"]).column_names
+        ['request_index', 'part_id', 'group_id', 'number', 'via_supersession']
+        """
+        keys = normalize_numbers(numbers)
+        codes = self._keys._lookup_table().find_many(*string_buffers(keys))
+        if keys.null_count:
+            codes[keys.is_null().to_numpy(zero_copy_only=False)] = -1
+        arrays = self._arrays
+        index, part, via = self._catalog._kernels.gather_numbers(
+            arrays.number_indptr, arrays.number_part, arrays.latest, codes
+        )
+        requested = codes[index]
+        matched = np.where(via == 1, arrays.latest[requested], requested).astype(np.int32)
+        return pa.table(
+            {
+                "request_index": index,
+                "part_id": self._catalog.part_ids.decode(part),
+                "group_id": pa.array(arrays.part_group[part], pa.int32()),
+                "number": pa.DictionaryArray.from_arrays(
+                    pa.array(matched), self._display, safe=False
+                ),
+                "via_supersession": pa.array(via.astype(bool)),
+            }
+        )
+
+    def interchange(self, part_id: str) -> pa.Table:
+        """All parts and numbers of a part's interchange group, one row per (part, number).
+
+        Returns
+        -------
+        pyarrow.Table
+            ``part_id``, ``brand``, ``part_number``, ``category``, ``group_id``, ``number``
+            (as first printed), ``number_brand`` and ``kind`` (``"own"`` for a part's own
+            number, ``"oe"`` for an OE number it replaces).
+
+        Raises
+        ------
+        UnknownIdError
+            If the part is not in the catalogue.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> numbers = ym.Catalog.from_parquet("data/samples").numbers
+        >>> group = numbers.interchange("P0100001")
+        >>> sorted(set(group.column("brand").to_pylist()))[:2]
+        ['Bosch', 'Mahle']
+        """
+        arrays = self._arrays
+        part = self._catalog.part_ids.code(part_id)
+        group = int(arrays.part_group[part])
+        members = arrays.group_part[arrays.group_indptr[group] : arrays.group_indptr[group + 1]]
+        starts, stops = arrays.part_link_indptr[members], arrays.part_link_indptr[members + 1]
+        links = np.concatenate([arrays.part_link[a:b] for a, b in zip(starts, stops, strict=True)])
+        table = self._rows(links, np.zeros(len(links), bool)).drop_columns(["via_supersession"])
+        kinds = np.where(arrays.link_kind[links] == OE, "oe", "own")
+        return table.append_column(
+            "number_brand", pa.array(self._link_brands(links).tolist(), pa.string())
+        ).append_column("kind", pa.array(kinds.tolist(), pa.string()))
+
+    def latest(self, number: str) -> str:
+        """The newest number of ``number``'s supersession chain (itself when not superseded).
+
+        Raises
+        ------
+        UnknownIdError
+            If the catalogue does not know the number at all.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> ym.Catalog.from_parquet("data/samples").numbers.latest("W 712/95")
+        'W 712/95'
+        """
+        code = self._code(number)
+        if code < 0:
+            raise UnknownIdError(f"number {number!r} is not in the catalogue")
+        return str(self._display[int(self._arrays.latest[code])].as_py())
