@@ -210,3 +210,26 @@ def test_altered_number_arrays_are_caught_on_load(tmp_path: Path, array, positio
         ym.Catalog.load(index, verify_checksums=False)
     with pytest.raises(ym.IndexFileError, match="CRC-32"):
         ym.Catalog.load(index)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"max_edits": 5}, ym.DataError, r"max_edits must be between 0 and 4, got 5"),
+        ({"max_edits": -1}, ym.DataError, r"max_edits must be between 0 and 4, got -1"),
+        ({"max_edits": 1.5}, ym.ColumnTypeError, r"max_edits must be an integer, got float"),
+        ({"limit": 0}, ym.DataError, r"limit must be at least 1, got 0"),
+        ({"limit": "5"}, ym.ColumnTypeError, r"limit must be an integer or None, got str"),
+    ],
+)
+def test_search_options_are_checked(numbers, options, error, message) -> None:
+    with pytest.raises(error, match=message):
+        numbers.search("W 68/3", **options)
+
+
+def test_search_finds_typos_however_typed(numbers) -> None:
+    for typed in ("W 68/8", "ｗ６８／３", "W683", "W 6 8 3"):
+        hits = numbers.search(typed, max_edits=1, limit=1)
+        assert hits.column("matched").to_pylist() == ["W 68/3"]
+    assert numbers.search("W 68/3", max_edits=0).column("distance").to_pylist() == [0]
+    assert numbers.search("zzzzzzzz", max_edits=2).num_rows == 0

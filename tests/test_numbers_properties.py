@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import rapidfuzz
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 import yunpei_match as ym
 from yunpei_match import _core, _reference
@@ -143,3 +145,85 @@ def test_lookup_api_core_equals_reference(oe_rows, queries):
     assert core.numbers.lookup_many(queries).equals(reference.numbers.lookup_many(queries))
     for part in parts["part_id"]:
         assert core.numbers.interchange(part).equals(reference.numbers.interchange(part))
+
+
+KEY_TEXT = st.text(alphabet="ABC0123", max_size=9)  # a small alphabet makes near misses likely
+
+
+def _brute_force(query: str, keys: list[str], max_edits: int) -> list[tuple[int, str]]:
+    """Every stored key within max_edits of the query: a full rapidfuzz scan."""
+    hits = rapidfuzz.process.extract(
+        query, keys, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=None
+    )
+    return sorted({(int(score), key) for key, score, _ in hits})
+
+
+@SETTINGS
+@given(
+    st.lists(KEY_TEXT, min_size=1, max_size=25, unique=True),
+    st.lists(KEY_TEXT, max_size=6),
+    st.integers(0, 3),
+)
+def test_search_equals_a_brute_force_rapidfuzz_scan(stored, queries, max_edits):
+    keys = [k for k in stored if k]  # a part number with no letter or digit is refused
+    if not keys:
+        return
+    parts = {
+        "part_id": [f"P{i}" for i in range(len(keys))],
+        "brand": ["B"] * len(keys),
+        "part_number": keys,
+        "category": ["c"] * len(keys),
+    }
+    tables = {"vehicles": {"vehicle_id": [], "make": [], "model": [], "year": []}, "parts": parts}
+    core = ym.Catalog.from_tables(**tables).numbers
+    reference = ym.Catalog.from_tables(**tables, kernels=_reference).numbers
+    many = core.search_many(queries, max_edits=max_edits, limit=None)
+    assert many.equals(reference.search_many(queries, max_edits=max_edits, limit=None))
+    for index, query in enumerate(queries):
+        rows = many.filter(pa.compute.equal(many.column("request_index"), index))
+        got = list(
+            zip(
+                rows.column("distance").to_pylist(), rows.column("matched").to_pylist(), strict=True
+            )
+        )
+        assert got == _brute_force(query, keys, max_edits)
+        top = core.search(query, max_edits=max_edits, limit=2)
+        assert (
+            list(
+                zip(
+                    top.column("distance").to_pylist(),
+                    top.column("matched").to_pylist(),
+                    strict=True,
+                )
+            )
+            == got[:2]
+        )
+
+
+@SETTINGS
+@given(
+    st.lists(KEY_TEXT, max_size=20),
+    st.lists(KEY_TEXT, max_size=6),
+    st.integers(0, 3),
+    st.integers(2, 4),
+)
+def test_gram_kernels_agree(keys, queries, max_edits, q):
+    key_buffers = string_buffers(pa.array(keys, pa.string()))
+    grams = _core.build_grams(*key_buffers, q)
+    for a, b in zip(grams, _reference.build_grams(*key_buffers, q), strict=True):
+        np.testing.assert_array_equal(a, b)
+    lengths = np.diff(key_buffers[0])
+    order = np.argsort(lengths, kind="stable").astype(np.int32)
+    indptr = np.zeros(int(lengths.max(initial=0)) + 2, np.int64)
+    np.cumsum(np.bincount(lengths, minlength=len(indptr) - 1), out=indptr[1:])
+    args = (
+        *grams,
+        key_buffers[0],
+        order,
+        indptr,
+        *string_buffers(pa.array(queries, pa.string())),
+        q,
+        max_edits,
+    )
+    for a, b in zip(_core.gram_candidates(*args), _reference.gram_candidates(*args), strict=True):
+        np.testing.assert_array_equal(a, b)

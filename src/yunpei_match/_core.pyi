@@ -83,5 +83,19 @@ def resolve_supersessions(next_number: _I32) -> tuple[_I32, int]: ...
 def gather_numbers(
     number_indptr: _I64, number_part: _I32, latest: _I32, request_number: _I32
 ) -> tuple[_I32, _I32, npt.NDArray[np.uint8]]: ...
+def build_grams(
+    key_offsets: _I64, key_data: npt.NDArray[np.uint8], q: int
+) -> tuple[_I64, _I32]: ...
+def gram_candidates(
+    gram_indptr: _I64,
+    gram_key: _I32,
+    key_offsets: _I64,
+    length_order: _I32,
+    length_indptr: _I64,
+    query_offsets: _I64,
+    query_data: npt.NDArray[np.uint8],
+    q: int,
+    max_edits: int,
+) -> tuple[_I64, _I32]: ...
 def first_decrease(offsets: _I64) -> int: ...
 def first_out_of_range(values: _I32, low: int, high: int) -> int: ...

@@ -346,6 +346,62 @@ def gather_numbers(
     )
 
 
+def _grams(key: bytes, q: int) -> list[int]:
+    """Padded grams of a key as base-37 ids (sentinel 0, A-Z 1..26, 0-9 27..36)."""
+    symbols = [0] * (q - 1) + [b - 64 if b >= 65 else b - 21 for b in key] + [0] * (q - 1)
+    grams = []
+    for start in range(len(key) + q - 1):
+        gram = 0
+        for symbol in symbols[start : start + q]:
+            gram = gram * 37 + symbol
+        grams.append(gram)
+    return grams
+
+
+def build_grams(
+    key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], q: int
+) -> tuple[Int64Array, Int32Array]:
+    """Posting lists gram -> keys; see ``_core.build_grams``."""
+    postings: list[list[int]] = [[] for _ in range(37**q)]
+    for code, key in enumerate(_split(key_offsets, key_data)):
+        for gram in sorted(set(_grams(key, q))):
+            postings[gram].append(code)
+    return _offsets([len(p) for p in postings]), np.array(
+        [k for p in postings for k in p], np.int32
+    )
+
+
+def gram_candidates(
+    gram_indptr: Int64Array,
+    gram_key: Int32Array,
+    key_offsets: Int64Array,
+    length_order: Int32Array,
+    length_indptr: Int64Array,
+    query_offsets: Int64Array,
+    query_data: npt.NDArray[np.uint8],
+    q: int,
+    max_edits: int,
+) -> tuple[Int64Array, Int32Array]:
+    """Candidate keys of each query by the rule in ``_core.gram_candidates``' docstring."""
+    lengths = np.diff(key_offsets)
+    per_query: list[list[int]] = []
+    for query in _split(query_offsets, query_data):
+        t = len(query) + q - 1 - max_edits * q
+        if t <= 0:
+            found = set(range(len(lengths)))
+        else:
+            occurrences = sorted(
+                _grams(query, q), key=lambda g: (gram_indptr[g + 1] - gram_indptr[g], g)
+            )
+            found = set()
+            for gram in occurrences[: len(occurrences) - t + 1]:
+                found.update(gram_key[gram_indptr[gram] : gram_indptr[gram + 1]].tolist())
+        per_query.append(sorted(k for k in found if abs(lengths[k] - len(query)) <= max_edits))
+    return _offsets([len(c) for c in per_query]), np.array(
+        [k for c in per_query for k in c], np.int32
+    )
+
+
 def first_decrease(offsets: Int64Array) -> int:
     """Position of the first decrease in ``offsets``, or -1; see ``_core.first_decrease``."""
     for i in range(1, len(offsets)):

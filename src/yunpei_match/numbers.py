@@ -22,14 +22,17 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import rapidfuzz
+from rapidfuzz.distance import Levenshtein
 
 from ._ids import IdDictionary, as_string_array, string_buffers
 from ._number_index import OE, number_keys
-from .errors import ColumnTypeError, UnknownIdError
+from .errors import ColumnTypeError, DataError, UnknownIdError
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -73,6 +76,74 @@ def normalize_numbers(numbers: Any) -> pa.Array:
     return number_keys(array.combine_chunks() if array.num_chunks != 1 else array.chunk(0))
 
 
+GRAM_SIZE = 3  # trigrams: short posting lists, and the lemma still bites from 5 characters on
+MAX_EDITS = 4
+
+
+@dataclass(frozen=True)
+class _SearchIndex:
+    """The q-gram index of the number keys and the keys as Python strings for rapidfuzz."""
+
+    arrays: tuple[np.ndarray, ...]  # gram_indptr, gram_key, key_offsets, length order/indptr
+    keys: list[str]
+
+    @classmethod
+    def build(cls, keys: pa.Array, kernels: Any) -> _SearchIndex:
+        offsets, data = string_buffers(keys)
+        gram_indptr, gram_key = kernels.build_grams(offsets, data, GRAM_SIZE)
+        lengths = np.diff(offsets)
+        length_order = np.argsort(lengths, kind="stable").astype(np.int32)
+        length_indptr = np.zeros(int(lengths.max(initial=0)) + 2, np.int64)
+        np.cumsum(np.bincount(lengths, minlength=len(length_indptr) - 1), out=length_indptr[1:])
+        arrays = (gram_indptr, gram_key, offsets, length_order, length_indptr)
+        return cls(arrays=arrays, keys=keys.to_pylist())
+
+
+def _check_search_options(max_edits: Any, limit: Any) -> None:
+    if not isinstance(max_edits, int) or isinstance(max_edits, bool):
+        raise ColumnTypeError(f"max_edits must be an integer, got {type(max_edits).__name__}")
+    if not 0 <= max_edits <= MAX_EDITS:
+        raise DataError(f"max_edits must be between 0 and {MAX_EDITS}, got {max_edits}")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+        raise ColumnTypeError(f"limit must be an integer or None, got {type(limit).__name__}")
+    if limit is not None and limit < 1:
+        raise DataError(f"limit must be at least 1, got {limit}")
+
+
+def _score(
+    keys: pa.Array,
+    indptr: np.ndarray,
+    candidates: np.ndarray,
+    key_strings: list[str],
+    max_edits: int,
+    limit: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Levenshtein distances of each query's candidates (rapidfuzz); keep, order and cut."""
+    requests: list[int] = []
+    codes: list[int] = []
+    distances: list[int] = []
+    for r, query in enumerate(keys.to_pylist()):
+        found = candidates[indptr[r] : indptr[r + 1]]
+        if query is None or len(found) == 0:
+            continue
+        scores = rapidfuzz.process.cdist(
+            [query],
+            [key_strings[c] for c in found],
+            scorer=Levenshtein.distance,
+            score_cutoff=max_edits,
+            dtype=np.int32,
+        )[0]
+        hits = sorted(
+            (int(d), key_strings[c], int(c))
+            for d, c in zip(scores, found, strict=True)
+            if d <= max_edits
+        )[:limit]
+        requests += [r] * len(hits)
+        codes += [c for _, _, c in hits]
+        distances += [d for d, _, _ in hits]
+    return (np.array(requests, np.int32), np.array(codes, np.int64), np.array(distances, np.int32))
+
+
 class NumberIndex:
     """Number queries over a catalogue; get it as ``catalog.numbers``.
 
@@ -92,6 +163,7 @@ class NumberIndex:
         )
         self._display = tables.numbers.column("number").combine_chunks()
         self._brands = tables.brands.column("brand").combine_chunks()
+        self._search: _SearchIndex | None = None
 
     def _code(self, number: str) -> int:
         """Number code of a typed number, or -1 when the catalogue does not know it."""
@@ -241,6 +313,82 @@ class NumberIndex:
         return table.append_column(
             "number_brand", pa.array(self._link_brands(links).tolist(), pa.string())
         ).append_column("kind", pa.array(kinds.tolist(), pa.string()))
+
+    def search(self, number: str, *, max_edits: int = 2, limit: int | None = 5) -> pa.Table:
+        """Numbers within ``max_edits`` Levenshtein edits of a typed number, with their parts.
+
+        The query is normalised first (:func:`normalize_number`) and compared with number
+        keys. Candidates come from a q-gram index (built on the first search and kept) and
+        are scored with rapidfuzz; the result is exactly the set a full rapidfuzz scan would
+        give, without scanning.
+
+        Parameters
+        ----------
+        number : str
+        max_edits : int
+            Largest Levenshtein distance accepted, 0 to 4.
+        limit : int or None
+            At most this many numbers (not rows), best first; ``None`` for all.
+
+        Returns
+        -------
+        pyarrow.Table
+            One row per (number, part): ``matched`` (the number found, as first printed),
+            ``distance``, then the columns of :meth:`lookup` for that number (its parts, and
+            those of its newest number when it was superseded, flagged ``via_supersession``).
+            Numbers are ordered by distance, then by key, so the order never depends on how
+            the catalogue was built.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> numbers = ym.Catalog.from_parquet("data/samples").numbers
+        >>> hits = numbers.search("W 712/59", max_edits=2, limit=1)  # two digits swapped
+        >>> hits.column("matched")[0].as_py(), hits.column("distance")[0].as_py()
+        ('W 712/95', 2)
+        """
+        rows = self.search_many([number], max_edits=max_edits, limit=limit)
+        return rows.drop_columns(["request_index"])
+
+    def search_many(self, numbers: Any, *, max_edits: int = 2, limit: int | None = 5) -> pa.Table:
+        """:meth:`search` for many typed numbers; adds ``request_index`` (int32) first.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> numbers = ym.Catalog.from_parquet("data/samples").numbers
+        >>> hits = numbers.search_many(["OC 593/4", "0C 593/4"], max_edits=1)
+        >>> hits.column("distance").to_pylist()[:2]
+        [0, 1]
+        """
+        _check_search_options(max_edits, limit)
+        keys = normalize_numbers(numbers)
+        index = self._search_index()
+        indptr, candidates = self._catalog._kernels.gram_candidates(
+            *index.arrays, *string_buffers(keys), GRAM_SIZE, max_edits
+        )
+        requests, codes, distances = _score(keys, indptr, candidates, index.keys, max_edits, limit)
+        return self._search_rows(requests, codes, distances)
+
+    def _search_index(self) -> _SearchIndex:
+        # Built on the first search and kept; two threads racing build equal indexes.
+        if self._search is None:
+            self._search = _SearchIndex.build(self._keys.ids, self._catalog._kernels)
+        return self._search
+
+    def _search_rows(
+        self, requests: np.ndarray, codes: np.ndarray, distances: np.ndarray
+    ) -> pa.Table:
+        answers = [self._links_of(int(code), None) for code in codes]
+        counts = np.array([len(links) for links, _ in answers], np.int64)
+        links = np.concatenate([links for links, _ in answers] or [np.empty(0, np.int64)])
+        via = np.concatenate([v for _, v in answers] or [np.empty(0, bool)])
+        rows = self._rows(links.astype(np.int64), via)
+        return (
+            rows.add_column(0, "matched", self._display.take(pa.array(np.repeat(codes, counts))))
+            .add_column(1, "distance", pa.array(np.repeat(distances, counts), pa.int32()))
+            .add_column(0, "request_index", pa.array(np.repeat(requests, counts), pa.int32()))
+        )
 
     def latest(self, number: str) -> str:
         """The newest number of ``number``'s supersession chain (itself when not superseded).

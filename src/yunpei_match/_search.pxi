@@ -1,0 +1,161 @@
+# Included by _core.pyx (typo-tolerant number search: q-gram candidate generation);
+# it shares that module's imports and compiler directives.
+#
+# Keys hold only A-Z and 0-9 (normalize_numbers). Each key is padded with q - 1 sentinels on
+# both sides, so a key of length m has m + q - 1 grams, and one edit changes at most q of them:
+# a key within k edits of a query of length m shares at least t = m + q - 1 - k*q grams with
+# it (the q-gram lemma, counting repeated grams). Any such key therefore appears in at least
+# one of any |Q| - t + 1 of the query's gram occurrences: taking the ones with the shortest
+# posting lists gives a candidate set that misses nothing and reads little. When t <= 0 the
+# lemma says nothing and the candidates are every key of a length within k of m.
+
+cdef enum:
+    GRAM_BASE = 37  # the sentinel, A-Z, 0-9
+
+
+cdef inline int32_t _symbol(uint8_t b) noexcept nogil:
+    if 65 <= b <= 90:
+        return b - 64  # A-Z -> 1..26
+    if 48 <= b <= 57:
+        return b - 21  # 0-9 -> 27..36
+    return 0
+
+
+cdef inline int64_t _gram(const uint8_t* key, Py_ssize_t length, Py_ssize_t start,
+                          int32_t q) noexcept nogil:
+    """Gram starting at padded position ``start`` (padded key = q-1 sentinels, key, q-1)."""
+    cdef int64_t gram = 0
+    cdef Py_ssize_t j, at
+    for j in range(q):
+        at = start + j - (q - 1)
+        gram = gram * GRAM_BASE + (_symbol(key[at]) if 0 <= at < length else 0)
+    return gram
+
+
+def build_grams(const int64_t[::1] key_offsets, const uint8_t[::1] key_data, int32_t q):
+    """Posting lists gram -> keys containing it (each key once per gram, ascending).
+
+    Returns
+    -------
+    gram_indptr : int64 array of ``37**q + 1``, gram_key : int32 array
+    """
+    cdef Py_ssize_t n = key_offsets.shape[0] - 1, k, s, length
+    cdef int64_t n_grams = 1, g
+    for k in range(q):
+        n_grams *= GRAM_BASE
+    indptr_arr = np.zeros(n_grams + 1, np.int64)
+    cdef int64_t[::1] indptr = indptr_arr
+    cdef int32_t[::1] last = np.full(n_grams, -1, np.int32)
+    cdef const uint8_t* base = &key_data[0] if key_data.shape[0] else NULL
+    with nogil:
+        for k in range(n):
+            length = key_offsets[k + 1] - key_offsets[k]
+            for s in range(length + q - 1):
+                g = _gram(base + key_offsets[k] if base != NULL else NULL, length, s, q)
+                if last[g] != k:  # a gram repeated inside one key is posted once
+                    last[g] = <int32_t> k
+                    indptr[g + 1] += 1
+        for g in range(n_grams):
+            indptr[g + 1] += indptr[g]
+    keys_arr = np.empty(indptr_arr[n_grams], np.int32)
+    cdef int32_t[::1] out = keys_arr
+    cdef int64_t[::1] cursor = indptr_arr[:n_grams].copy()
+    last[:] = -1
+    with nogil:
+        for k in range(n):
+            length = key_offsets[k + 1] - key_offsets[k]
+            for s in range(length + q - 1):
+                g = _gram(base + key_offsets[k] if base != NULL else NULL, length, s, q)
+                if last[g] != k:
+                    last[g] = <int32_t> k
+                    out[cursor[g]] = <int32_t> k
+                    cursor[g] += 1
+    return indptr_arr, keys_arr
+
+
+cdef void _shortest_first(vector[int64_t]& grams, const int64_t[::1] gram_indptr) noexcept nogil:
+    """Order gram occurrences by posting-list length (equal grams stay adjacent)."""
+    cdef Py_ssize_t i, j, n = <Py_ssize_t> grams.size()
+    cdef int64_t x, size_x
+    for i in range(1, n):  # insertion sort: a query has a dozen grams
+        x = grams[i]
+        size_x = gram_indptr[x + 1] - gram_indptr[x]
+        j = i - 1
+        while j >= 0 and (gram_indptr[grams[j] + 1] - gram_indptr[grams[j]] > size_x or (
+                gram_indptr[grams[j] + 1] - gram_indptr[grams[j]] == size_x and grams[j] > x)):
+            grams[j + 1] = grams[j]
+            j -= 1
+        grams[j + 1] = x
+
+
+def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
+                    const int64_t[::1] key_offsets, const int32_t[::1] length_order,
+                    const int64_t[::1] length_indptr, const int64_t[::1] query_offsets,
+                    const uint8_t[::1] query_data, int32_t q, int32_t max_edits):
+    """Keys that may lie within ``max_edits`` edits of each query (a superset, never less).
+
+    ``length_order`` lists the keys by length and ``length_indptr[L]`` is where length ``L``
+    starts in it (the fallback for queries too short for the q-gram lemma).
+
+    The candidates of a query are the keys whose length is within ``max_edits`` of its
+    length and that appear in the posting lists of its ``|Q| - t + 1`` gram occurrences with
+    the shortest lists (ties by gram id); every key of such a length when ``t <= 0``.
+
+    Returns
+    -------
+    candidate_indptr : int64 array of ``queries + 1``
+    candidate : int32 array, ascending within each query
+    """
+    cdef Py_ssize_t m = query_offsets.shape[0] - 1, n_keys = key_offsets.shape[0] - 1
+    cdef Py_ssize_t r, s, i, j, length, n_occ, needed, max_length = length_indptr.shape[0] - 2
+    cdef int64_t g, lo, hi, t
+    cdef int32_t key
+    cdef Py_ssize_t first
+    cdef vector[int64_t] grams, found
+    cdef vector[int32_t] candidates
+    cdef vector[int64_t] bounds
+    cdef uint8_t[::1] seen = np.zeros(max(n_keys, 1), np.uint8)
+    cdef const uint8_t* base = &query_data[0] if query_data.shape[0] else NULL
+    bounds.push_back(0)
+    with nogil:
+        for r in range(m):
+            length = query_offsets[r + 1] - query_offsets[r]
+            t = length + q - 1 - <int64_t> max_edits * q
+            found.clear()
+            if t <= 0:
+                lo = max(length - max_edits, 0)
+                hi = min(length + max_edits, max_length)
+                if lo <= hi:
+                    for i in range(length_indptr[lo], length_indptr[hi + 1]):
+                        found.push_back(length_order[i])
+            else:
+                grams.clear()
+                for s in range(length + q - 1):
+                    grams.push_back(_gram(base + query_offsets[r] if base != NULL else NULL,
+                                          length, s, q))
+                n_occ = <Py_ssize_t> grams.size()
+                needed = n_occ - <Py_ssize_t> t + 1
+                _shortest_first(grams, gram_indptr)
+                for j in range(needed):
+                    if j > 0 and grams[j] == grams[j - 1]:
+                        continue
+                    g = grams[j]
+                    for i in range(gram_indptr[g], gram_indptr[g + 1]):
+                        key = gram_key[i]
+                        if seen[key] == 0:
+                            seen[key] = 1
+                            found.push_back(key)
+                for i in range(<Py_ssize_t> found.size()):
+                    seen[found[i]] = 0
+            first = <Py_ssize_t> candidates.size()
+            for i in range(<Py_ssize_t> found.size()):
+                key = <int32_t> found[i]
+                lo = key_offsets[key + 1] - key_offsets[key] - length
+                if -max_edits <= lo <= max_edits:
+                    candidates.push_back(key)
+            cpp_sort(candidates.begin() + first, candidates.end())
+            bounds.push_back(<int64_t> candidates.size())
+    indptr_arr = np.asarray(<int64_t[:bounds.size()]> bounds.data()).copy()
+    if candidates.size():
+        return indptr_arr, np.asarray(<int32_t[:candidates.size()]> candidates.data()).copy()
+    return indptr_arr, np.empty(0, np.int32)
