@@ -205,7 +205,7 @@ def test_search_equals_a_brute_force_rapidfuzz_scan(stored, queries, max_edits):
     st.lists(KEY_TEXT, max_size=20),
     st.lists(KEY_TEXT, max_size=6),
     st.integers(0, 3),
-    st.integers(2, 4),
+    st.integers(2, 3),  # the twin allocates 37**q lists: q = 4 is covered through the API test
 )
 def test_gram_kernels_agree(keys, queries, max_edits, q):
     key_buffers = string_buffers(pa.array(keys, pa.string()))
@@ -218,7 +218,7 @@ def test_gram_kernels_agree(keys, queries, max_edits, q):
     np.cumsum(np.bincount(lengths, minlength=len(indptr) - 1), out=indptr[1:])
     args = (
         *grams,
-        key_buffers[0],
+        *key_buffers,
         order,
         indptr,
         *string_buffers(pa.array(queries, pa.string())),

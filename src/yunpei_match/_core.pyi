@@ -90,6 +90,7 @@ def gram_candidates(
     gram_indptr: _I64,
     gram_key: _I32,
     key_offsets: _I64,
+    key_data: npt.NDArray[np.uint8],
     length_order: _I32,
     length_indptr: _I64,
     query_offsets: _I64,

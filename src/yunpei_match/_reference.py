@@ -8,6 +8,7 @@ random inputs. Nothing here is fast and nothing here should be used in productio
 from __future__ import annotations
 
 import operator
+from collections import Counter
 
 import numpy as np
 import numpy.typing as npt
@@ -362,19 +363,22 @@ def build_grams(
     key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], q: int
 ) -> tuple[Int64Array, Int32Array]:
     """Posting lists gram -> keys; see ``_core.build_grams``."""
-    postings: list[list[int]] = [[] for _ in range(37**q)]
-    for code, key in enumerate(_split(key_offsets, key_data)):
-        for gram in sorted(set(_grams(key, q))):
-            postings[gram].append(code)
-    return _offsets([len(p) for p in postings]), np.array(
-        [k for p in postings for k in p], np.int32
+    pairs = sorted(
+        (gram, code)
+        for code, key in enumerate(_split(key_offsets, key_data))
+        for gram in set(_grams(key, q))
     )
+    grams = np.array([g for g, _ in pairs], np.int64)
+    indptr = np.zeros(37**q + 1, np.int64)
+    np.cumsum(np.bincount(grams, minlength=37**q), out=indptr[1:])
+    return indptr, np.array([code for _, code in pairs], np.int32)
 
 
 def gram_candidates(
     gram_indptr: Int64Array,
     gram_key: Int32Array,
     key_offsets: Int64Array,
+    key_data: npt.NDArray[np.uint8],
     length_order: Int32Array,
     length_indptr: Int64Array,
     query_offsets: Int64Array,
@@ -383,20 +387,26 @@ def gram_candidates(
     max_edits: int,
 ) -> tuple[Int64Array, Int32Array]:
     """Candidate keys of each query by the rule in ``_core.gram_candidates``' docstring."""
-    lengths = np.diff(key_offsets)
+    keys = _split(key_offsets, key_data)
     per_query: list[list[int]] = []
     for query in _split(query_offsets, query_data):
         t = len(query) + q - 1 - max_edits * q
+        near = {k for k, key in enumerate(keys) if abs(len(key) - len(query)) <= max_edits}
         if t <= 0:
-            found = set(range(len(lengths)))
-        else:
-            occurrences = sorted(
-                _grams(query, q), key=lambda g: (gram_indptr[g + 1] - gram_indptr[g], g)
+            per_query.append(sorted(near))
+            continue
+        occurrences = sorted(
+            _grams(query, q), key=lambda g: (gram_indptr[g + 1] - gram_indptr[g], g)
+        )
+        found = set()
+        for gram in occurrences[: len(occurrences) - t + 1]:
+            found.update(gram_key[gram_indptr[gram] : gram_indptr[gram + 1]].tolist())
+        wanted = Counter(_grams(query, q))
+        per_query.append(
+            sorted(
+                k for k in found & near if sum((Counter(_grams(keys[k], q)) & wanted).values()) >= t
             )
-            found = set()
-            for gram in occurrences[: len(occurrences) - t + 1]:
-                found.update(gram_key[gram_indptr[gram] : gram_indptr[gram + 1]].tolist())
-        per_query.append(sorted(k for k in found if abs(lengths[k] - len(query)) <= max_edits))
+        )
     return _offsets([len(c) for c in per_query]), np.array(
         [k for c in per_query for k in c], np.int32
     )

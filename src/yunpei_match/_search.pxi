@@ -88,18 +88,38 @@ cdef void _shortest_first(vector[int64_t]& grams, const int64_t[::1] gram_indptr
         grams[j + 1] = x
 
 
+cdef Py_ssize_t _shared_grams(const uint8_t* key, Py_ssize_t length, int32_t q,
+                              uint8_t[::1] query_count, vector[int64_t]& taken) noexcept nogil:
+    """Grams a key shares with the query, repeated grams counted up to the query's count."""
+    cdef Py_ssize_t s, shared = 0, i
+    cdef int64_t g
+    taken.clear()
+    for s in range(length + q - 1):
+        g = _gram(key, length, s, q)
+        if query_count[g] > 0:
+            query_count[g] -= 1
+            taken.push_back(g)
+            shared += 1
+    for i in range(<Py_ssize_t> taken.size()):  # give the counts back for the next key
+        query_count[taken[i]] += 1
+    return shared
+
+
 def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
-                    const int64_t[::1] key_offsets, const int32_t[::1] length_order,
-                    const int64_t[::1] length_indptr, const int64_t[::1] query_offsets,
-                    const uint8_t[::1] query_data, int32_t q, int32_t max_edits):
+                    const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
+                    const int32_t[::1] length_order, const int64_t[::1] length_indptr,
+                    const int64_t[::1] query_offsets, const uint8_t[::1] query_data, int32_t q,
+                    int32_t max_edits):
     """Keys that may lie within ``max_edits`` edits of each query (a superset, never less).
 
     ``length_order`` lists the keys by length and ``length_indptr[L]`` is where length ``L``
     starts in it (the fallback for queries too short for the q-gram lemma).
 
-    The candidates of a query are the keys whose length is within ``max_edits`` of its
-    length and that appear in the posting lists of its ``|Q| - t + 1`` gram occurrences with
-    the shortest lists (ties by gram id); every key of such a length when ``t <= 0``.
+    The candidates of a query of length m, with t = m + q - 1 - max_edits * q, are the keys
+    whose length is within ``max_edits`` of m that appear in the posting lists of the query's
+    ``|Q| - t + 1`` gram occurrences with the shortest lists (ties by gram id) and share at
+    least t grams with it (repeated grams counted up to the query's count); every key of such
+    a length when ``t <= 0``.
 
     Returns
     -------
@@ -107,34 +127,38 @@ def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
     candidate : int32 array, ascending within each query
     """
     cdef Py_ssize_t m = query_offsets.shape[0] - 1, n_keys = key_offsets.shape[0] - 1
-    cdef Py_ssize_t r, s, i, j, length, n_occ, needed, max_length = length_indptr.shape[0] - 2
-    cdef int64_t g, lo, hi, t
+    cdef Py_ssize_t r, s, i, j, length, needed, first
+    cdef Py_ssize_t max_length = length_indptr.shape[0] - 2
+    cdef int64_t g, lo, hi, t, key_length
     cdef int32_t key
-    cdef Py_ssize_t first
-    cdef vector[int64_t] grams, found
-    cdef vector[int32_t] candidates
+    cdef vector[int64_t] grams, taken
+    cdef vector[int32_t] found, candidates
     cdef vector[int64_t] bounds
     cdef uint8_t[::1] seen = np.zeros(max(n_keys, 1), np.uint8)
-    cdef const uint8_t* base = &query_data[0] if query_data.shape[0] else NULL
+    cdef uint8_t[::1] query_count = np.zeros(gram_indptr.shape[0], np.uint8)
+    cdef const uint8_t* queries = &query_data[0] if query_data.shape[0] else NULL
+    cdef const uint8_t* keys = &key_data[0] if key_data.shape[0] else NULL
     bounds.push_back(0)
     with nogil:
         for r in range(m):
             length = query_offsets[r + 1] - query_offsets[r]
             t = length + q - 1 - <int64_t> max_edits * q
             found.clear()
+            first = <Py_ssize_t> candidates.size()
             if t <= 0:
                 lo = max(length - max_edits, 0)
                 hi = min(length + max_edits, max_length)
                 if lo <= hi:
                     for i in range(length_indptr[lo], length_indptr[hi + 1]):
-                        found.push_back(length_order[i])
+                        candidates.push_back(length_order[i])
             else:
                 grams.clear()
                 for s in range(length + q - 1):
-                    grams.push_back(_gram(base + query_offsets[r] if base != NULL else NULL,
-                                          length, s, q))
-                n_occ = <Py_ssize_t> grams.size()
-                needed = n_occ - <Py_ssize_t> t + 1
+                    g = _gram(queries + query_offsets[r] if queries != NULL else NULL, length,
+                              s, q)
+                    grams.push_back(g)
+                    query_count[g] += 1
+                needed = <Py_ssize_t> grams.size() - <Py_ssize_t> t + 1
                 _shortest_first(grams, gram_indptr)
                 for j in range(needed):
                     if j > 0 and grams[j] == grams[j - 1]:
@@ -146,13 +170,15 @@ def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
                             seen[key] = 1
                             found.push_back(key)
                 for i in range(<Py_ssize_t> found.size()):
-                    seen[found[i]] = 0
-            first = <Py_ssize_t> candidates.size()
-            for i in range(<Py_ssize_t> found.size()):
-                key = <int32_t> found[i]
-                lo = key_offsets[key + 1] - key_offsets[key] - length
-                if -max_edits <= lo <= max_edits:
-                    candidates.push_back(key)
+                    key = found[i]
+                    seen[key] = 0
+                    key_length = key_offsets[key + 1] - key_offsets[key]
+                    if -max_edits <= key_length - length <= max_edits and _shared_grams(
+                            keys + key_offsets[key] if keys != NULL else NULL, key_length, q,
+                            query_count, taken) >= t:
+                        candidates.push_back(key)
+                for i in range(<Py_ssize_t> grams.size()):
+                    query_count[grams[i]] = 0
             cpp_sort(candidates.begin() + first, candidates.end())
             bounds.push_back(<int64_t> candidates.size())
     indptr_arr = np.asarray(<int64_t[:bounds.size()]> bounds.data()).copy()

@@ -76,7 +76,7 @@ def normalize_numbers(numbers: Any) -> pa.Array:
     return number_keys(array.combine_chunks() if array.num_chunks != 1 else array.chunk(0))
 
 
-GRAM_SIZE = 3  # trigrams: short posting lists, and the lemma still bites from 5 characters on
+GRAM_SIZE = 4  # digit-heavy numbers make trigram lists long; with 4 the lemma bites from m = 6
 MAX_EDITS = 4
 
 
@@ -95,7 +95,7 @@ class _SearchIndex:
         length_order = np.argsort(lengths, kind="stable").astype(np.int32)
         length_indptr = np.zeros(int(lengths.max(initial=0)) + 2, np.int64)
         np.cumsum(np.bincount(lengths, minlength=len(length_indptr) - 1), out=length_indptr[1:])
-        arrays = (gram_indptr, gram_key, offsets, length_order, length_indptr)
+        arrays = (gram_indptr, gram_key, offsets, data, length_order, length_indptr)
         return cls(arrays=arrays, keys=keys.to_pylist())
 
 
