@@ -26,12 +26,13 @@ directives = {
 
 extensions = [
     Extension(
-        "yunpei_match._core",
-        ["src/yunpei_match/_core.pyx"],
+        f"yunpei_match.{name}",
+        [f"src/yunpei_match/{name}.pyx"],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=["-O0", "-g"] if DEBUG else ["-O3"],
     )
+    for name in ("_core", "_vin")
 ]
 
 setup(ext_modules=cythonize(extensions, compiler_directives=directives))

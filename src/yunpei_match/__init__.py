@@ -13,6 +13,8 @@ from .errors import (
 )
 from .fitment import FitmentIndex
 from .numbers import NumberIndex, normalize_number, normalize_numbers
+from .vin import decode_vin, decode_vins, validate_vin, validate_vins
+from .vin_index import VinIndex
 
 __version__ = "0.1.0"
 
@@ -28,8 +30,13 @@ __all__ = [
     "MissingTableError",
     "NumberIndex",
     "UnknownIdError",
+    "VinIndex",
     "YunpeiMatchError",
     "__version__",
+    "decode_vin",
+    "decode_vins",
     "normalize_number",
     "normalize_numbers",
+    "validate_vin",
+    "validate_vins",
 ]

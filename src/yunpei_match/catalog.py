@@ -30,6 +30,7 @@ from ._tables import as_table
 from .errors import DataError, MissingTableError
 from .fitment import FitmentIndex
 from .numbers import NumberIndex
+from .vin_index import VinIndex, encode_vin_patterns
 
 __all__ = ["BuildStats", "Catalog"]
 
@@ -109,6 +110,7 @@ class Catalog:
         links: LinkArrays,
         numbers: NumberArrays,
         number_tables: NumberTables,
+        vin_patterns: pa.Table,
         stats: BuildStats,
         kernels: ModuleType = _core,
         id_dictionaries: tuple[IdDictionary, IdDictionary] | None = None,
@@ -124,6 +126,7 @@ class Catalog:
         self._links = links
         self._numbers = numbers
         self._number_tables = number_tables
+        self._vin_patterns = vin_patterns
         self._kernels = kernels
 
     def __repr__(self) -> str:
@@ -137,6 +140,11 @@ class Catalog:
     def fitment(self) -> FitmentIndex:
         """Fitment queries (:class:`~yunpei_match.fitment.FitmentIndex`)."""
         return FitmentIndex(self)
+
+    @cached_property
+    def vins(self) -> VinIndex:
+        """VIN queries through ``vin_patterns`` (:class:`~yunpei_match.vin_index.VinIndex`)."""
+        return VinIndex(self)
 
     @cached_property
     def numbers(self) -> NumberIndex:
@@ -154,6 +162,7 @@ class Catalog:
         fitments: Any = None,
         oe_numbers: Any = None,
         supersessions: Any = None,
+        vin_patterns: Any = None,
         layout: Layout = "auto",
         kernels: ModuleType = _core,
     ) -> Catalog:
@@ -174,6 +183,9 @@ class Catalog:
         supersessions : table-like, optional
             ``old_number``, ``new_number`` (+ ``brand``): a query for the old number also
             finds the parts of the newest number of its chain. A cycle is a ``DataError``.
+        vin_patterns : table-like, optional
+            ``pattern`` (17 characters, ``*`` = any) and ``vehicle_id``: how VINs map to
+            vehicles (``catalog.vins``, ``catalog.fitment.parts_for_vin``).
         layout : {"auto", "dense", "sparse"}
             How a (vehicle, category) run is found. ``"dense"`` keeps one offset per pair
             (8 bytes x vehicles x categories; two loads a lookup, the fastest); ``"sparse"``
@@ -234,6 +246,9 @@ class Catalog:
             None if supersessions is None else as_table(supersessions, "supersessions"),
             kernels,
         )
+        patterns = encode_vin_patterns(
+            None if vin_patterns is None else as_table(vin_patterns, "vin_patterns"), vehicle_ids
+        )
         stats = BuildStats(
             vehicles=vehicles_table.num_rows,
             parts=parts_table.num_rows,
@@ -260,6 +275,7 @@ class Catalog:
             links=links,
             numbers=numbers,
             number_tables=number_tables,
+            vin_patterns=patterns,
             stats=stats,
             kernels=kernels,
             id_dictionaries=(vehicle_ids, part_ids),
@@ -268,7 +284,7 @@ class Catalog:
     @classmethod
     def from_parquet(cls, directory: str | Path, **options: Any) -> Catalog:
         """Build from the parquet tables of a directory (``vehicles``, ``parts``; optional
-        ``fitments``, ``oe_numbers``, ``supersessions``).
+        ``fitments``, ``oe_numbers``, ``supersessions``, ``vin_patterns``).
 
         Each table is a file ``<name>.parquet`` or a directory ``<name>/`` of parquet files
         (a partitioned dataset). Other files are ignored.
@@ -285,7 +301,7 @@ class Catalog:
         <Catalog: ... vehicles, ... parts in ... categories, ... links>
         """
         root = Path(directory)
-        names = ("vehicles", "parts", "fitments", "oe_numbers", "supersessions")
+        names = ("vehicles", "parts", "fitments", "oe_numbers", "supersessions", "vin_patterns")
         tables = {name: _read_table(root, name) for name in names}
         for name in ("vehicles", "parts"):
             if tables[name] is None:

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from ._ids import IdDictionary, OnUnknown, as_string_array
 from ._tables import show
 from .errors import ColumnTypeError, DataError, UnknownIdError
+from .vin import Region
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -171,6 +172,41 @@ class FitmentIndex:
         if position is not None:
             table = table.filter(pc.equal(table.column("position"), position))
         return table
+
+    def parts_for_vin(
+        self, vin: str, *, category: str | None = None, region: Region = "cn"
+    ) -> pa.Table:
+        """Parts for every candidate vehicle of a VIN (see ``catalog.vins``).
+
+        A VIN often maps to several configurations; rather than guess, the answer lists each
+        candidate's parts, with its ``vehicle_id`` first, in the columns of
+        :meth:`parts_for_vehicle`.
+
+        Raises
+        ------
+        DataError
+            If the VIN is invalid under ``region``.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> parts = catalog.fitment.parts_for_vin("LFV2A26F1KM333275", category="oil filter")
+        >>> sorted(set(parts.column("vehicle_id").to_pylist()))
+        ['V060007', 'V060008']
+        """
+        if category is not None:
+            self._categories.code(category)  # an unknown category raises even without vehicles
+        vehicles = self._catalog.vins.vehicles_for_vin(vin, region=region)
+        tables = []
+        for vehicle in vehicles.column("vehicle_id").to_pylist():
+            rows = self.parts_for_vehicle(vehicle, category=category)
+            vehicle_column = pa.array([vehicle] * rows.num_rows, pa.string())
+            tables.append(rows.add_column(0, "vehicle_id", vehicle_column))
+        if not tables:
+            empty = self._part_rows(np.empty(0, np.int32), np.empty(0, np.int64))
+            return empty.add_column(0, "vehicle_id", pa.array([], pa.string()))
+        return pa.concat_tables(tables)
 
     def parts_for_vehicles(
         self,

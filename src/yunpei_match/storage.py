@@ -10,6 +10,7 @@ Layout of a saved catalogue::
     details.arrow        Arrow IPC file, distinct (position, qty, note)
     numbers.arrow        Arrow IPC file, number keys and their printed form, in code order
     number_brands.arrow  Arrow IPC file, the OE brands of OE numbers
+    vin_patterns.arrow   Arrow IPC file, VIN patterns and the vehicle code each names
     <array>.bin          raw little-endian arrays of the fitment and number indexes (dtype in
                          the manifest)
 
@@ -34,9 +35,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from ._core import first_out_of_range as _core_range
 from ._links import LinkArrays, check_links
 from ._number_index import NumberArrays, NumberTables, check_numbers
-from .errors import IndexFileError
+from .errors import DataError, IndexFileError
+from .vin_index import check_patterns
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -45,7 +48,7 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
 
 FORMAT = "yunpei_match.catalog"
 FORMAT_VERSION = 1  # no index has been released yet: the layout may still change in place
-TABLES = ("vehicles", "parts", "categories", "details", "numbers", "number_brands")
+TABLES = ("vehicles", "parts", "categories", "details", "numbers", "number_brands", "vin_patterns")
 ARRAY_DTYPES = {
     "category_start": ("int32",),
     "run_bounds": ("int64",),
@@ -90,6 +93,7 @@ TABLE_TYPES = {
     "details": {"position": pa.string(), "qty": pa.int16(), "note": pa.string()},
     "numbers": {"key": pa.string(), "number": pa.string()},
     "number_brands": {"brand": pa.string()},
+    "vin_patterns": {"pattern": pa.string(), "vehicle": pa.int32()},
 }
 
 
@@ -135,6 +139,7 @@ def _tables_of(catalog: Catalog) -> dict[str, pa.Table]:
         "details": catalog.details,
         "numbers": catalog._number_tables.numbers,
         "number_brands": catalog._number_tables.brands,
+        "vin_patterns": catalog._vin_patterns,
     }
 
 
@@ -220,6 +225,7 @@ def load(
         where=str(directory),
     )
     check_numbers(numbers, number_tables, n_parts=tables["parts"].num_rows, where=str(directory))
+    _check_vin_patterns(tables["vin_patterns"], tables["vehicles"].num_rows, directory)
     return cls(
         vehicles=tables["vehicles"],
         parts=tables["parts"],
@@ -228,6 +234,7 @@ def load(
         links=links,
         numbers=numbers,
         number_tables=number_tables,
+        vin_patterns=tables["vin_patterns"],
         stats=stats,
         kernels=kernels,
     )
@@ -303,6 +310,16 @@ def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
     with open(path, "rb") as handle:
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     return np.frombuffer(mapped, dtype=dtype)
+
+
+def _check_vin_patterns(patterns: pa.Table, n_vehicles: int, directory: Path) -> None:
+    try:
+        check_patterns(patterns.column("pattern").combine_chunks(), "vin_patterns.arrow pattern")
+    except DataError as exc:
+        raise IndexFileError(f"{directory}: {exc}") from None
+    vehicles = patterns.column("vehicle").combine_chunks().to_numpy()
+    if len(vehicles) and _core_range(vehicles, 0, n_vehicles) >= 0:
+        raise IndexFileError(f"{directory}/vin_patterns.arrow names a vehicle code out of range")
 
 
 def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
