@@ -227,3 +227,25 @@ def test_gram_kernels_agree(keys, queries, max_edits, q):
     )
     for a, b in zip(_core.gram_candidates(*args), _reference.gram_candidates(*args), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@SETTINGS
+@given(
+    st.lists(KEY_TEXT, max_size=20),
+    st.lists(KEY_TEXT, max_size=6),
+    st.integers(0, 2),
+    st.integers(4, 10),
+)
+def test_deletion_kernels_agree(keys, queries, max_edits, bucket_bits):
+    key_buffers = string_buffers(pa.array(keys, pa.string()))
+    query_buffers = string_buffers(pa.array(queries, pa.string()))
+    core_index = _core.build_deletions(*key_buffers, bucket_bits)
+    twin_index = _reference.build_deletions(*key_buffers, bucket_bits)
+    core = _core.deletion_candidates(
+        *core_index, key_buffers[0], *query_buffers, bucket_bits, max_edits
+    )
+    twin = _reference.deletion_candidates(
+        *twin_index, key_buffers[0], *query_buffers, bucket_bits, max_edits
+    )
+    for a, b in zip(core, twin, strict=True):  # equal unless two variants' 64-bit hashes collide
+        np.testing.assert_array_equal(a, b)

@@ -98,5 +98,18 @@ def gram_candidates(
     q: int,
     max_edits: int,
 ) -> tuple[_I64, _I32]: ...
+def build_deletions(
+    key_offsets: _I64, key_data: npt.NDArray[np.uint8], bucket_bits: int
+) -> tuple[_I64, npt.NDArray[np.uint64], _I32]: ...
+def deletion_candidates(
+    bucket_indptr: _I64,
+    variant_hash: npt.NDArray[np.uint64],
+    variant_key: _I32,
+    key_offsets: _I64,
+    query_offsets: _I64,
+    query_data: npt.NDArray[np.uint8],
+    bucket_bits: int,
+    max_edits: int,
+) -> tuple[_I64, _I32]: ...
 def first_decrease(offsets: _I64) -> int: ...
 def first_out_of_range(values: _I32, low: int, high: int) -> int: ...

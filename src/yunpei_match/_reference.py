@@ -412,6 +412,60 @@ def gram_candidates(
     )
 
 
+def _deletion_variants(key: bytes, deletions: int) -> set[bytes]:
+    """The strings made from ``key`` by deleting at most ``deletions`` characters."""
+    variants = {key}
+    for _ in range(deletions):
+        variants |= {v[:i] + v[i + 1 :] for v in variants for i in range(len(v))}
+    return variants
+
+
+class _DeletionIndex:
+    """The reference's deletion index: exact variant strings instead of hashes."""
+
+    def __init__(self, keys: list[bytes]) -> None:
+        self.keys = keys
+        self.owners: dict[bytes, set[int]] = {}
+        for code, key in enumerate(keys):
+            for variant in _deletion_variants(key, 2):
+                self.owners.setdefault(variant, set()).add(code)
+
+
+def build_deletions(
+    key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], bucket_bits: int
+) -> tuple[_DeletionIndex, None, None]:
+    """Variant index of every key (up to two deletions); see ``_core.build_deletions``.
+
+    The twin keeps exact variant strings rather than bucketed hashes, so its first element
+    replaces the three arrays of the core; ``deletion_candidates`` takes it in their place.
+    """
+    return _DeletionIndex(_split(key_offsets, key_data)), None, None
+
+
+def deletion_candidates(
+    index: _DeletionIndex,
+    variant_hash: None,
+    variant_key: None,
+    key_offsets: Int64Array,
+    query_offsets: Int64Array,
+    query_data: npt.NDArray[np.uint8],
+    bucket_bits: int,
+    max_edits: int,
+) -> tuple[Int64Array, Int32Array]:
+    """Keys sharing a variant with each query; see ``_core.deletion_candidates``."""
+    per_query = []
+    for query in _split(query_offsets, query_data):
+        found: set[int] = set()
+        for variant in _deletion_variants(query, max_edits):
+            found |= index.owners.get(variant, set())
+        per_query.append(
+            sorted(k for k in found if abs(len(index.keys[k]) - len(query)) <= max_edits)
+        )
+    return _offsets([len(c) for c in per_query]), np.array(
+        [k for c in per_query for k in c], np.int32
+    )
+
+
 def first_decrease(offsets: Int64Array) -> int:
     """Position of the first decrease in ``offsets``, or -1; see ``_core.first_decrease``."""
     for i in range(1, len(offsets)):

@@ -185,3 +185,138 @@ def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
     if candidates.size():
         return indptr_arr, np.asarray(<int32_t[:candidates.size()]> candidates.data()).copy()
     return indptr_arr, np.empty(0, np.int32)
+
+
+# -- deletion neighbourhoods (max_edits <= 2) -----------------------------------------------
+#
+# Two strings within k edits (insertions, deletions, substitutions) become equal after deleting
+# at most k characters from each: an insertion is a deletion on the other side, a substitution
+# a deletion on both. So the keys within k edits of a query are among the keys sharing a
+# variant with it, where a variant is the string with up to k characters deleted. The index
+# stores a 64-bit hash of every distinct variant (up to MAX_DELETIONS deletions) of every key,
+# bucketed by the hash's top bits; a hash collision can only add a candidate, which the exact
+# scoring then rejects.
+
+cdef enum:
+    MAX_DELETIONS = 2
+
+
+cdef uint64_t _variant_hash(const uint8_t* key, Py_ssize_t length, Py_ssize_t skip1,
+                            Py_ssize_t skip2) noexcept nogil:
+    """Hash of ``key`` without the characters at ``skip1`` and ``skip2`` (-1: none)."""
+    cdef uint64_t h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    for i in range(length):
+        if i != skip1 and i != skip2:
+            h = (h ^ key[i]) * 1099511628211ULL
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    return h
+
+
+cdef void _variants(const uint8_t* key, Py_ssize_t length, int32_t deletions,
+                    vector[uint64_t]& out) noexcept nogil:
+    """Distinct hashes of the variants of ``key`` with up to ``deletions`` deletions."""
+    cdef Py_ssize_t i, j
+    out.clear()
+    out.push_back(_variant_hash(key, length, -1, -1))
+    if deletions >= 1:
+        for i in range(length):
+            out.push_back(_variant_hash(key, length, i, -1))
+    if deletions >= 2:
+        for i in range(length):
+            for j in range(i + 1, length):
+                out.push_back(_variant_hash(key, length, i, j))
+    cpp_sort(out.begin(), out.end())
+    out.erase(cpp_unique(out.begin(), out.end()), out.end())
+
+
+def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
+                    int32_t bucket_bits):
+    """Variant hashes of every key (up to two deletions), bucketed by their top bits.
+
+    Returns
+    -------
+    bucket_indptr : int64 array of ``2**bucket_bits + 1``
+    variant_hash : uint64 array, variant_key : int32 array (the key each variant comes from)
+    """
+    cdef Py_ssize_t n = key_offsets.shape[0] - 1, k, i
+    cdef Py_ssize_t n_buckets = (<Py_ssize_t> 1) << bucket_bits
+    cdef int shift = 64 - bucket_bits
+    cdef vector[uint64_t] variants
+    cdef const uint8_t* base = &key_data[0] if key_data.shape[0] else NULL
+    indptr_arr = np.zeros(n_buckets + 1, np.int64)
+    cdef int64_t[::1] indptr = indptr_arr
+    with nogil:
+        for k in range(n):
+            _variants(base + key_offsets[k] if base != NULL else NULL,
+                      key_offsets[k + 1] - key_offsets[k], MAX_DELETIONS, variants)
+            for i in range(<Py_ssize_t> variants.size()):
+                indptr[(variants[i] >> shift) + 1] += 1
+        for i in range(n_buckets):
+            indptr[i + 1] += indptr[i]
+    hash_arr = np.empty(indptr_arr[n_buckets], np.uint64)
+    key_arr = np.empty(indptr_arr[n_buckets], np.int32)
+    cdef uint64_t[::1] hashes = hash_arr
+    cdef int32_t[::1] keys = key_arr
+    cdef int64_t[::1] cursor = indptr_arr[:n_buckets].copy()
+    cdef uint64_t bucket
+    with nogil:
+        for k in range(n):
+            _variants(base + key_offsets[k] if base != NULL else NULL,
+                      key_offsets[k + 1] - key_offsets[k], MAX_DELETIONS, variants)
+            for i in range(<Py_ssize_t> variants.size()):
+                bucket = variants[i] >> shift
+                hashes[cursor[bucket]] = variants[i]
+                keys[cursor[bucket]] = <int32_t> k
+                cursor[bucket] += 1
+    return indptr_arr, hash_arr, key_arr
+
+
+def deletion_candidates(const int64_t[::1] bucket_indptr, const uint64_t[::1] variant_hash,
+                        const int32_t[::1] variant_key, const int64_t[::1] key_offsets,
+                        const int64_t[::1] query_offsets, const uint8_t[::1] query_data,
+                        int32_t bucket_bits, int32_t max_edits):
+    """Keys sharing a variant (up to ``max_edits <= 2`` deletions) with each query.
+
+    Only keys whose length is within ``max_edits`` of the query's are kept.
+
+    Returns
+    -------
+    candidate_indptr : int64 array of ``queries + 1``
+    candidate : int32 array, ascending within each query
+    """
+    cdef Py_ssize_t m = query_offsets.shape[0] - 1, r, v, i, length, first
+    cdef int shift = 64 - bucket_bits
+    cdef uint64_t h
+    cdef int32_t key
+    cdef int64_t difference
+    cdef vector[uint64_t] variants
+    cdef vector[int32_t] candidates
+    cdef vector[int64_t] bounds
+    cdef const uint8_t* base = &query_data[0] if query_data.shape[0] else NULL
+    bounds.push_back(0)
+    with nogil:
+        for r in range(m):
+            length = query_offsets[r + 1] - query_offsets[r]
+            _variants(base + query_offsets[r] if base != NULL else NULL, length, max_edits,
+                      variants)
+            first = <Py_ssize_t> candidates.size()
+            for v in range(<Py_ssize_t> variants.size()):
+                h = variants[v]
+                for i in range(bucket_indptr[h >> shift], bucket_indptr[(h >> shift) + 1]):
+                    if variant_hash[i] != h:
+                        continue
+                    key = variant_key[i]
+                    difference = key_offsets[key + 1] - key_offsets[key] - length
+                    if -max_edits <= difference <= max_edits:
+                        candidates.push_back(key)
+            cpp_sort(candidates.begin() + first, candidates.end())
+            candidates.erase(cpp_unique(candidates.begin() + first, candidates.end()),
+                             candidates.end())
+            bounds.push_back(<int64_t> candidates.size())
+    indptr_arr = np.asarray(<int64_t[:bounds.size()]> bounds.data()).copy()
+    if candidates.size():
+        return indptr_arr, np.asarray(<int32_t[:candidates.size()]> candidates.data()).copy()
+    return indptr_arr, np.empty(0, np.int32)

@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -80,23 +79,51 @@ GRAM_SIZE = 4  # digit-heavy numbers make trigram lists long; with 4 the lemma b
 MAX_EDITS = 4
 
 
-@dataclass(frozen=True)
+DELETION_EDITS = 2  # up to here candidates come from deletion neighbourhoods, then q-grams
+
+
 class _SearchIndex:
-    """The q-gram index of the number keys and the keys as Python strings for rapidfuzz."""
+    """Candidate indexes over the number keys, each built on first use, and the keys as str.
 
-    arrays: tuple[np.ndarray, ...]  # gram_indptr, gram_key, key_offsets, length order/indptr
-    keys: list[str]
+    Up to two edits, candidates are the keys sharing a deletion variant with the query
+    (``_core.build_deletions``): precise even for numbers of one brand family that share long
+    prefixes, at the cost of ~60 variants a key. Beyond that, the q-gram lemma
+    (``_core.gram_candidates``) keeps the index small.
+    """
 
-    @classmethod
-    def build(cls, keys: pa.Array, kernels: Any) -> _SearchIndex:
-        offsets, data = string_buffers(keys)
-        gram_indptr, gram_key = kernels.build_grams(offsets, data, GRAM_SIZE)
-        lengths = np.diff(offsets)
+    def __init__(self, keys: pa.Array, kernels: Any) -> None:
+        self._kernels = kernels
+        self.offsets, self.data = string_buffers(keys)
+        # An object array: gathering a query's candidates is one C-level take, not a loop.
+        self.keys = np.array(keys.to_pylist(), dtype=object)
+        lengths = np.diff(self.offsets)
+        variants = int(np.sum(1 + lengths + lengths * (lengths - 1) // 2))
+        self._bucket_bits = int(np.clip(np.ceil(np.log2(max(variants, 1) / 4)), 4, 28))
+        self._deletions: tuple[np.ndarray, ...] | None = None
+        self._grams: tuple[np.ndarray, ...] | None = None
+
+    def candidates(self, queries: pa.Array, max_edits: int) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate keys per query (CSR), a superset of the keys within ``max_edits``."""
+        buffers = string_buffers(queries)
+        if max_edits <= DELETION_EDITS:
+            if self._deletions is None:  # two threads racing build equal indexes
+                self._deletions = self._kernels.build_deletions(
+                    self.offsets, self.data, self._bucket_bits
+                )
+            return self._kernels.deletion_candidates(
+                *self._deletions, self.offsets, *buffers, self._bucket_bits, max_edits
+            )
+        if self._grams is None:
+            self._grams = self._gram_arrays()
+        return self._kernels.gram_candidates(*self._grams, *buffers, GRAM_SIZE, max_edits)
+
+    def _gram_arrays(self) -> tuple[np.ndarray, ...]:
+        gram_indptr, gram_key = self._kernels.build_grams(self.offsets, self.data, GRAM_SIZE)
+        lengths = np.diff(self.offsets)
         length_order = np.argsort(lengths, kind="stable").astype(np.int32)
         length_indptr = np.zeros(int(lengths.max(initial=0)) + 2, np.int64)
         np.cumsum(np.bincount(lengths, minlength=len(length_indptr) - 1), out=length_indptr[1:])
-        arrays = (gram_indptr, gram_key, offsets, data, length_order, length_indptr)
-        return cls(arrays=arrays, keys=keys.to_pylist())
+        return (gram_indptr, gram_key, self.offsets, self.data, length_order, length_indptr)
 
 
 def _check_search_options(max_edits: Any, limit: Any) -> None:
@@ -114,7 +141,7 @@ def _score(
     keys: pa.Array,
     indptr: np.ndarray,
     candidates: np.ndarray,
-    key_strings: list[str],
+    key_strings: np.ndarray,
     max_edits: int,
     limit: int | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,16 +155,13 @@ def _score(
             continue
         scores = rapidfuzz.process.cdist(
             [query],
-            [key_strings[c] for c in found],
+            key_strings[found],
             scorer=Levenshtein.distance,
             score_cutoff=max_edits,
             dtype=np.int32,
         )[0]
-        hits = sorted(
-            (int(d), key_strings[c], int(c))
-            for d, c in zip(scores, found, strict=True)
-            if d <= max_edits
-        )[:limit]
+        near = np.flatnonzero(scores <= max_edits)  # usually a handful of the candidates
+        hits = sorted((int(scores[i]), key_strings[found[i]], int(found[i])) for i in near)[:limit]
         requests += [r] * len(hits)
         codes += [c for _, _, c in hits]
         distances += [d for d, _, _ in hits]
@@ -318,9 +342,9 @@ class NumberIndex:
         """Numbers within ``max_edits`` Levenshtein edits of a typed number, with their parts.
 
         The query is normalised first (:func:`normalize_number`) and compared with number
-        keys. Candidates come from a q-gram index (built on the first search and kept) and
-        are scored with rapidfuzz; the result is exactly the set a full rapidfuzz scan would
-        give, without scanning.
+        keys. Candidates come from an index built on the first search and kept (deletion
+        neighbourhoods up to two edits, 4-grams beyond) and are scored with rapidfuzz; the
+        result is exactly the set a full rapidfuzz scan would give, without scanning.
 
         Parameters
         ----------
@@ -364,16 +388,14 @@ class NumberIndex:
         _check_search_options(max_edits, limit)
         keys = normalize_numbers(numbers)
         index = self._search_index()
-        indptr, candidates = self._catalog._kernels.gram_candidates(
-            *index.arrays, *string_buffers(keys), GRAM_SIZE, max_edits
-        )
+        indptr, candidates = index.candidates(keys, max_edits)
         requests, codes, distances = _score(keys, indptr, candidates, index.keys, max_edits, limit)
         return self._search_rows(requests, codes, distances)
 
     def _search_index(self) -> _SearchIndex:
         # Built on the first search and kept; two threads racing build equal indexes.
         if self._search is None:
-            self._search = _SearchIndex.build(self._keys.ids, self._catalog._kernels)
+            self._search = _SearchIndex(self._keys.ids, self._catalog._kernels)
         return self._search
 
     def _search_rows(
