@@ -233,3 +233,43 @@ def test_search_finds_typos_however_typed(numbers) -> None:
         assert hits.column("matched").to_pylist() == ["W 68/3"]
     assert numbers.search("W 68/3", max_edits=0).column("distance").to_pylist() == [0]
     assert numbers.search("zzzzzzzz", max_edits=2).num_rows == 0
+
+
+@pytest.mark.parametrize(
+    "typed", ["", " ", "\x00\x01\t\n", "😀🚗", "刹车片", "x" * 10_000, "0" * 10_000, "\u3000"]
+)
+def test_odd_input_is_a_clean_no_match(numbers, typed: str) -> None:
+    assert numbers.lookup(typed).num_rows == 0
+    assert numbers.search(typed, max_edits=2).num_rows == 0
+    assert numbers.lookup_many([typed, None]).num_rows == 0
+    assert numbers.search_many([typed, None]).num_rows == 0
+
+
+@pytest.mark.parametrize("method", ["lookup", "search", "latest"])
+def test_non_string_numbers_raise_column_type_error(numbers, method: str) -> None:
+    with pytest.raises(ym.ColumnTypeError, match="must be a string"):
+        getattr(numbers, method)(None)
+    with pytest.raises(ym.ColumnTypeError, match="must be a string"):
+        getattr(numbers, method)(986452041)
+
+
+def test_batch_of_non_strings_raises_column_type_error(numbers) -> None:
+    with pytest.raises(ym.ColumnTypeError):
+        numbers.lookup_many([1, 2, 3])
+    with pytest.raises(ym.ColumnTypeError, match="single string"):
+        numbers.lookup_many("W 68/3")
+
+
+def test_long_numbers_are_searched_exactly_and_never_hang() -> None:
+    long_number = "A1" * 22  # 44 characters: beyond the deletion index, found through q-grams
+    parts = {
+        "part_id": ["L1", "L2", "S1"],
+        "brand": ["X", "X", "Y"],
+        "part_number": [long_number, "9" * 10_000, "W 68/3"],  # a 10 kB number in the data
+        "category": ["c"] * 3,
+    }
+    numbers = ym.Catalog.from_tables(vehicles=NO_VEHICLES, parts=parts).numbers
+    typo = long_number[:-1] + "X"
+    hits = numbers.search_many([typo, "W 68/8", "9" * 9_999], max_edits=2, limit=None)
+    assert hits.column("matched").to_pylist() == [long_number, "W 68/3", "9" * 10_000]
+    assert hits.column("distance").to_pylist() == [1, 1, 1]

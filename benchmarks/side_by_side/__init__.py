@@ -33,6 +33,30 @@ batch vehicles
     Many parts to all (request, vehicle) rows: ``_core.gather_vehicles`` and
     ``vehicles_for_parts`` against the same three.
 
+number lookup
+    Typed part numbers (lower case, separators dropped or added, full width; a tenth unknown)
+    to (request, part) pairs, over the synthetic parts plus a generated ``oe_numbers`` table:
+    ``catalog.numbers.lookup_many`` against polars string expressions + a join and a Python
+    dict with a normalising loop. Rate: queries/s.
+number search
+    Typo queries (one edit of a stored key) to the best 5 keys within 2 edits:
+    ``catalog.numbers.search_many`` against rapidfuzz ``process.cdist`` over the keys of
+    nearby lengths (all cores) and ``process.extract`` over all keys. Time: per query.
+vin validate
+    Typed VINs (~5 % corrupted) to validity flags under the Chinese rules: ``decode_vins`` and
+    ``validate_vins`` against a polars expression and a Python loop. Rate: VINs/s.
+vin vehicles
+    VINs to the vehicles of their most specific ``vin_patterns``:
+    ``catalog.vins.vehicles_for_vins`` against polars and DuckDB joins on per-mask keys.
+    Rate: VINs/s.
+
+The number and VIN workloads are described in full in ``part_numbers`` and ``vins``; their
+data comes from ``number_data`` and ``vin_data``. A slow tool (the Python loops, rapidfuzz)
+may answer only the first requests: its time is extrapolated to all of them, its name says so,
+and its answers are checked against yunpei_match's for the same requests (``sampled``).
+``--skip numbers`` or ``--skip vins`` leaves a whole family out; ``--skip python`` or
+``--skip rapidfuzz`` one tool, like the other tool names.
+
 The other tools get a plain links table (vehicle, category, part codes) in which universal
 parts are spelled out for every vehicle; yunpei_match keeps them aside. Every tool works on
 int32 codes except the API rows, which start from id strings.
@@ -62,6 +86,12 @@ Modules
     Medians of runs; equality of results; one workload's rows, every tool against the first.
 ``build_load``, ``lookup``, ``batch``
     The workloads, one family each, every one a ``run_*`` function returning rows.
+``number_data``, ``vin_data``
+    Seeded OE numbers, typed numbers and typos; typed VINs, ``vin_patterns`` and their VINs
+    (shared with ``test_bench_numbers.py`` and ``test_bench_vin.py``).
+``part_numbers``, ``vins``, ``sampled``
+    The number and VIN workloads (``run_numbers``, ``run_vins``: rows and facts), and races
+    in which slow tools run on a prefix of the requests.
 ``report``
     The facts above the table, and the table as text or markdown.
 ``__main__``

@@ -21,10 +21,13 @@ from .batch import run_batch_parts, run_batch_vehicles
 from .build_load import run_build, run_catalogue, run_load
 from .data import make_data, make_stores
 from .lookup import run_lookup
+from .part_numbers import run_numbers
 from .report import facts_of, format_markdown, format_text, table_lines
+from .vins import run_vins
 
 DEFAULT_REQUESTS = {"tiny": 10_000, "S": 200_000, "M": 500_000, "L": 1_000_000}
-TOOLS = ("numpy", "polars", "duckdb", "sqlite")
+TOOLS = ("numpy", "polars", "duckdb", "sqlite", "python", "rapidfuzz")
+GROUPS = ("numbers", "vins")  # skipped as a whole: their data is not even generated
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -33,7 +36,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, help="batch requests (default by scale)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--skip", action="append", default=[], choices=TOOLS)
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=TOOLS + GROUPS, help="a tool or a group"
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table here as markdown")
     return parser.parse_args(argv)
 
@@ -52,6 +57,11 @@ def run_all(args: argparse.Namespace) -> tuple[list[str], list[list[str]]]:
         rows += run_batch_parts(data, stores, m, args.repeats, skip)
         rows += run_batch_vehicles(data, stores, m, args.repeats, skip)
         facts = facts_of(data, stores, m, args.repeats)
+    for group, run in (("numbers", run_numbers), ("vins", run_vins)):
+        if group not in skip:
+            group_rows, group_facts = run(data, m, args.repeats, skip)
+            rows += group_rows
+            facts += group_facts
     return facts, table_lines(rows)
 
 

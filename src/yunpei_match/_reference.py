@@ -423,23 +423,25 @@ def _deletion_variants(key: bytes, deletions: int) -> set[bytes]:
 class _DeletionIndex:
     """The reference's deletion index: exact variant strings instead of hashes."""
 
-    def __init__(self, keys: list[bytes]) -> None:
+    def __init__(self, keys: list[bytes], max_length: int) -> None:
         self.keys = keys
         self.owners: dict[bytes, set[int]] = {}
         for code, key in enumerate(keys):
+            if len(key) > max_length:
+                continue
             for variant in _deletion_variants(key, 2):
                 self.owners.setdefault(variant, set()).add(code)
 
 
 def build_deletions(
-    key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], bucket_bits: int
+    key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], bucket_bits: int, max_length: int
 ) -> tuple[_DeletionIndex, None, None]:
     """Variant index of every key (up to two deletions); see ``_core.build_deletions``.
 
     The twin keeps exact variant strings rather than bucketed hashes, so its first element
     replaces the three arrays of the core; ``deletion_candidates`` takes it in their place.
     """
-    return _DeletionIndex(_split(key_offsets, key_data)), None, None
+    return _DeletionIndex(_split(key_offsets, key_data), max_length), None, None
 
 
 def deletion_candidates(
@@ -451,11 +453,15 @@ def deletion_candidates(
     query_data: npt.NDArray[np.uint8],
     bucket_bits: int,
     max_edits: int,
+    max_length: int,
 ) -> tuple[Int64Array, Int32Array]:
     """Keys sharing a variant with each query; see ``_core.deletion_candidates``."""
     per_query = []
     for query in _split(query_offsets, query_data):
         found: set[int] = set()
+        if len(query) > max_length:
+            per_query.append([])
+            continue
         for variant in _deletion_variants(query, max_edits):
             found |= index.owners.get(variant, set())
         per_query.append(

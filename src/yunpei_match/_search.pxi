@@ -89,7 +89,7 @@ cdef void _shortest_first(vector[int64_t]& grams, const int64_t[::1] gram_indptr
 
 
 cdef Py_ssize_t _shared_grams(const uint8_t* key, Py_ssize_t length, int32_t q,
-                              uint8_t[::1] query_count, vector[int64_t]& taken) noexcept nogil:
+                              int32_t[::1] query_count, vector[int64_t]& taken) noexcept nogil:
     """Grams a key shares with the query, repeated grams counted up to the query's count."""
     cdef Py_ssize_t s, shared = 0, i
     cdef int64_t g
@@ -135,7 +135,7 @@ def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
     cdef vector[int32_t] found, candidates
     cdef vector[int64_t] bounds
     cdef uint8_t[::1] seen = np.zeros(max(n_keys, 1), np.uint8)
-    cdef uint8_t[::1] query_count = np.zeros(gram_indptr.shape[0], np.uint8)
+    cdef int32_t[::1] query_count = np.zeros(gram_indptr.shape[0], np.int32)
     cdef const uint8_t* queries = &query_data[0] if query_data.shape[0] else NULL
     cdef const uint8_t* keys = &key_data[0] if key_data.shape[0] else NULL
     bounds.push_back(0)
@@ -145,7 +145,9 @@ def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
             t = length + q - 1 - <int64_t> max_edits * q
             found.clear()
             first = <Py_ssize_t> candidates.size()
-            if t <= 0:
+            if length > max_length + max_edits:  # longer than any key can be stretched to
+                pass
+            elif t <= 0:
                 lo = max(length - max_edits, 0)
                 hi = min(length + max_edits, max_length)
                 if lo <= hi:
@@ -233,8 +235,11 @@ cdef void _variants(const uint8_t* key, Py_ssize_t length, int32_t deletions,
 
 
 def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
-                    int32_t bucket_bits):
+                    int32_t bucket_bits, int32_t max_length):
     """Variant hashes of every key (up to two deletions), bucketed by their top bits.
+
+    Keys longer than ``max_length`` are left out (a key of length L has ~L**2/2 variants):
+    the caller answers long queries another way.
 
     Returns
     -------
@@ -250,6 +255,8 @@ def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
     cdef int64_t[::1] indptr = indptr_arr
     with nogil:
         for k in range(n):
+            if key_offsets[k + 1] - key_offsets[k] > max_length:
+                continue
             _variants(base + key_offsets[k] if base != NULL else NULL,
                       key_offsets[k + 1] - key_offsets[k], MAX_DELETIONS, variants)
             for i in range(<Py_ssize_t> variants.size()):
@@ -264,6 +271,8 @@ def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
     cdef uint64_t bucket
     with nogil:
         for k in range(n):
+            if key_offsets[k + 1] - key_offsets[k] > max_length:
+                continue
             _variants(base + key_offsets[k] if base != NULL else NULL,
                       key_offsets[k + 1] - key_offsets[k], MAX_DELETIONS, variants)
             for i in range(<Py_ssize_t> variants.size()):
@@ -277,10 +286,12 @@ def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
 def deletion_candidates(const int64_t[::1] bucket_indptr, const uint64_t[::1] variant_hash,
                         const int32_t[::1] variant_key, const int64_t[::1] key_offsets,
                         const int64_t[::1] query_offsets, const uint8_t[::1] query_data,
-                        int32_t bucket_bits, int32_t max_edits):
+                        int32_t bucket_bits, int32_t max_edits, int32_t max_length):
     """Keys sharing a variant (up to ``max_edits <= 2`` deletions) with each query.
 
-    Only keys whose length is within ``max_edits`` of the query's are kept.
+    Only keys whose length is within ``max_edits`` of the query's are kept. Exact for queries
+    of up to ``max_length - max_edits`` characters, ``max_length`` being the index's; queries
+    longer than ``max_length`` get no candidates (their variants alone could number millions).
 
     Returns
     -------
@@ -300,9 +311,12 @@ def deletion_candidates(const int64_t[::1] bucket_indptr, const uint64_t[::1] va
     with nogil:
         for r in range(m):
             length = query_offsets[r + 1] - query_offsets[r]
+            first = <Py_ssize_t> candidates.size()
+            if length > max_length:
+                bounds.push_back(<int64_t> first)
+                continue
             _variants(base + query_offsets[r] if base != NULL else NULL, length, max_edits,
                       variants)
-            first = <Py_ssize_t> candidates.size()
             for v in range(<Py_ssize_t> variants.size()):
                 h = variants[v]
                 for i in range(bucket_indptr[h >> shift], bucket_indptr[(h >> shift) + 1]):

@@ -80,6 +80,7 @@ MAX_EDITS = 4
 
 
 DELETION_EDITS = 2  # up to here candidates come from deletion neighbourhoods, then q-grams
+DELETION_QUERY = 40  # longer queries use q-grams: the deletion index holds keys up to 42
 
 
 class _SearchIndex:
@@ -105,14 +106,24 @@ class _SearchIndex:
     def candidates(self, queries: pa.Array, max_edits: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidate keys per query (CSR), a superset of the keys within ``max_edits``."""
         buffers = string_buffers(queries)
-        if max_edits <= DELETION_EDITS:
-            if self._deletions is None:  # two threads racing build equal indexes
-                self._deletions = self._kernels.build_deletions(
-                    self.offsets, self.data, self._bucket_bits
-                )
-            return self._kernels.deletion_candidates(
-                *self._deletions, self.offsets, *buffers, self._bucket_bits, max_edits
+        long = np.diff(buffers[0]) > DELETION_QUERY
+        if max_edits > DELETION_EDITS or long.all():
+            return self._gram_candidates(buffers, max_edits)
+        longest = DELETION_QUERY + DELETION_EDITS
+        if self._deletions is None:  # two threads racing build equal indexes
+            self._deletions = self._kernels.build_deletions(
+                self.offsets, self.data, self._bucket_bits, longest
             )
+        found = self._kernels.deletion_candidates(
+            *self._deletions, self.offsets, *buffers, self._bucket_bits, max_edits, longest
+        )
+        if not long.any():
+            return found
+        return _replace_rows(found, long, self._gram_candidates(buffers, max_edits))
+
+    def _gram_candidates(
+        self, buffers: tuple[np.ndarray, np.ndarray], max_edits: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         if self._grams is None:
             self._grams = self._gram_arrays()
         return self._kernels.gram_candidates(*self._grams, *buffers, GRAM_SIZE, max_edits)
@@ -124,6 +135,19 @@ class _SearchIndex:
         length_indptr = np.zeros(int(lengths.max(initial=0)) + 2, np.int64)
         np.cumsum(np.bincount(lengths, minlength=len(length_indptr) - 1), out=length_indptr[1:])
         return (gram_indptr, gram_key, self.offsets, self.data, length_order, length_indptr)
+
+
+def _replace_rows(
+    base: tuple[np.ndarray, np.ndarray], rows: np.ndarray, other: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate CSR ``base`` with the rows where ``rows`` is true taken from ``other``."""
+    pieces = []
+    for r, take in enumerate(rows.tolist()):
+        indptr, values = other if take else base
+        pieces.append(values[indptr[r] : indptr[r + 1]])
+    merged = np.zeros(len(pieces) + 1, np.int64)
+    np.cumsum([len(p) for p in pieces], out=merged[1:])
+    return merged, np.concatenate(pieces) if pieces else np.empty(0, np.int32)
 
 
 def _check_search_options(max_edits: Any, limit: Any) -> None:
@@ -371,6 +395,8 @@ class NumberIndex:
         >>> hits.column("matched")[0].as_py(), hits.column("distance")[0].as_py()
         ('W 712/95', 2)
         """
+        if not isinstance(number, str):
+            raise ColumnTypeError(f"a part number must be a string, got {type(number).__name__}")
         rows = self.search_many([number], max_edits=max_edits, limit=limit)
         return rows.drop_columns(["request_index"])
 

@@ -102,13 +102,14 @@ class VinIndex:
         2
         """
         _, chars, valid = vin_characters(vins, region=region)
-        open_rows = np.flatnonzero(valid)
+        waiting = valid.copy()  # VINs not yet answered by a more specific level
         found = []
         for specificity, masks in self._levels:
+            open_rows = np.flatnonzero(waiting)
             hits = [_match(mask, chars, open_rows) for mask in masks]
             rows = np.concatenate([h[0] for h in hits])
             found.append((rows, np.concatenate([h[1] for h in hits]), specificity))
-            open_rows = np.setdiff1d(open_rows, rows, assume_unique=False)
+            waiting[rows] = False  # a mask, not np.setdiff1d: its hashing is slow in numpy 2
         return self._table(found)
 
     def _table(self, found: list[tuple[np.ndarray, np.ndarray, int]]) -> pa.Table:
