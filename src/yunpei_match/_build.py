@@ -28,10 +28,9 @@ from ._tables import (
     int_column,
     is_string_type,
     require_columns,
-    show,
     string_column,
 )
-from .errors import ColumnTypeError, DataError, MissingColumnError, UnknownIdError
+from .errors import ColumnTypeError, DataError, MissingColumnError
 
 __all__ = ["Applications", "encode_fitments", "encode_parts", "encode_vehicles"]
 
@@ -127,10 +126,10 @@ def encode_fitments(
                 f"it lacks {', '.join(missing)} and has {', '.join(fitments.column_names)}"
             )
     qualifiers = _qualifier_columns(fitments, vehicles)
-    part = _codes(fitments, "part_id", part_ids, nullable=False)
+    part = part_ids.references(fitments, "fitments", "part_id")
     details, detail = _detail_codes(fitments)
     vehicle = (
-        _codes(fitments, "vehicle_id", vehicle_ids, nullable=True)
+        vehicle_ids.references(fitments, "fitments", "vehicle_id", nullable=True)
         if "vehicle_id" in fitments.column_names
         else np.full(fitments.num_rows, -1, np.int32)
     )
@@ -155,18 +154,6 @@ def encode_fitments(
         unmatched_rows=unmatched,
         universal_rows=universal_rows,
     )
-
-
-def _codes(table: pa.Table, name: str, ids: IdDictionary, *, nullable: bool) -> np.ndarray:
-    column = string_column(table, "fitments", name, nullable=nullable)
-    codes = ids.codes(column, on_unknown="skip")
-    unknown = (codes < 0) & ~column.is_null().to_numpy(zero_copy_only=False)
-    if unknown.any():
-        row = int(np.argmax(unknown))
-        raise UnknownIdError(
-            f"fitments.{name} {show(column[row].as_py())} at row {row} is not in {ids.table}"
-        )
-    return codes
 
 
 def _detail_codes(fitments: pa.Table) -> tuple[pa.Table, np.ndarray]:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from . import _core
-from ._tables import show
+from ._tables import show, string_column
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
 __all__ = ["IdDictionary", "OnUnknown", "as_string_array", "string_buffers"]
@@ -153,6 +153,24 @@ class IdDictionary:
         codes = table.find_many(*string_buffers(chunk))
         if chunk.null_count:
             codes[chunk.is_null().to_numpy(zero_copy_only=False)] = -1
+        return codes
+
+    def references(
+        self, data: pa.Table, table: str, column: str, *, nullable: bool = False
+    ) -> npt.NDArray[np.int32]:
+        """Codes of a column of another table that refers to these ids (a foreign key).
+
+        Nulls are refused unless ``nullable`` (then they become -1); an id this table does not
+        have raises UnknownIdError naming the referring table, column, row and value.
+        """
+        values = string_column(data, table, column, nullable=nullable)
+        codes = self.codes(values, on_unknown="skip")
+        unknown = (codes < 0) & ~values.is_null().to_numpy(zero_copy_only=False)
+        if unknown.any():
+            row = int(np.argmax(unknown))
+            raise UnknownIdError(
+                f"{table}.{column} {show(values[row].as_py())} at row {row} is not in {self.table}"
+            )
         return codes
 
     def decode(self, codes: npt.NDArray[np.int32]) -> pa.DictionaryArray:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from . import _core
 from ._ids import IdDictionary, string_buffers
 from ._tables import require_columns, show, string_column
-from .errors import DataError, IndexFileError, UnknownIdError
+from .errors import DataError, IndexFileError
 
 __all__ = ["NumberArrays", "NumberTables", "build_numbers", "check_numbers", "number_keys"]
 
@@ -128,13 +128,7 @@ def _link_rows(
     brand = [parts.column("brand").combine_chunks()]
     if oe_numbers is not None:
         require_columns(oe_numbers, "oe_numbers", ("part_id", "oe_number"))
-        ids = string_column(oe_numbers, "oe_numbers", "part_id")
-        codes = part_ids.codes(ids, on_unknown="skip")
-        if (codes < 0).any():
-            row = int(np.argmax(codes < 0))
-            raise UnknownIdError(
-                f"oe_numbers.part_id {show(ids[row].as_py())} at row {row} is not in parts"
-            )
+        codes = part_ids.references(oe_numbers, "oe_numbers", "part_id")
         raw.append(
             string_column(oe_numbers, "oe_numbers", "oe_number").cast(pa.string()).combine_chunks()
         )

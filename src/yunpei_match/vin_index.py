@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from ._ids import IdDictionary, string_buffers
 from ._tables import require_columns, show, string_column
-from .errors import DataError, UnknownIdError
+from .errors import DataError
 from .vin import Region, validate_vin, vin_characters
 
 if TYPE_CHECKING:
@@ -58,13 +58,7 @@ def encode_vin_patterns(patterns: pa.Table | None, vehicle_ids: IdDictionary) ->
     require_columns(patterns, "vin_patterns", ("pattern", "vehicle_id"))
     text = pc.utf8_upper(string_column(patterns, "vin_patterns", "pattern").cast(pa.string()))
     check_patterns(text.combine_chunks(), "vin_patterns.pattern")
-    ids = string_column(patterns, "vin_patterns", "vehicle_id")
-    codes = vehicle_ids.codes(ids, on_unknown="skip")
-    if (codes < 0).any():
-        row = int(np.argmax(codes < 0))
-        raise UnknownIdError(
-            f"vin_patterns.vehicle_id {show(ids[row].as_py())} at row {row} is not in vehicles"
-        )
+    codes = vehicle_ids.references(patterns, "vin_patterns", "vehicle_id")
     return pa.table({"pattern": text.combine_chunks(), "vehicle": pa.array(codes, pa.int32())})
 
 
