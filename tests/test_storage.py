@@ -505,7 +505,7 @@ CORRUPTIONS: list[Any] = [
     ),
     pytest.param(
         lambda i: alter_array(i, "exception_link", set_at(0, 2**40)),
-        r"exception_link must be strictly increasing link positions",
+        r"exception_link must be strictly increasing within \[0, 6\)",
         id="exception-link-past-end",
     ),
     pytest.param(

@@ -161,73 +161,87 @@ def build_links(
     return arrays, int(duplicates)
 
 
-def check_links(
-    arrays: LinkArrays, *, n_vehicles: int, n_parts: int, n_details: int, where: str
-) -> None:
-    """Verify the invariants every kernel relies on; raise IndexFileError naming the array."""
-    n_categories = len(arrays.category_start) - 1
+Checks = dict[str, tuple[np.ndarray, int]]
+
+
+def check_layout(where: str, *, sizes: Checks, offsets: Checks, codes: Checks) -> None:
+    """Raise IndexFileError unless every array has its size, offsets rise from 0 to their end,
+    and codes lie in ``[0, high)``: the guarantees the kernels read arrays under."""
 
     def fail(name: str, what: str) -> None:
         raise IndexFileError(f"{where}: {name} {what}; the index is corrupt, rebuild or re-save it")
 
-    if arrays.sparse:
-        runs = {
-            "run_bounds": len(arrays.run_category) + 1,
-            "vehicle_runs": n_vehicles + 1,
-        }
-    else:
-        runs = {"run_bounds": n_vehicles * n_categories + 1, "run_category": 0}
-    expected = {
-        **runs,
-        "part_indptr": n_parts + 1,
-        "universal_bounds": n_categories + 1,
-        "part_detail": n_parts,
-        "exception_detail": len(arrays.exception_link),
-        "part_vehicle": arrays.n_links,
-    }
-    for name, size in expected.items():
-        if len(getattr(arrays, name)) != size:
-            fail(name, f"has {len(getattr(arrays, name)):,} entries, expected {size:,}")
-    if n_categories < 0:
-        fail("category_start", "is empty")
-    offsets = {
-        "category_start": (arrays.category_start.astype(np.int64), n_parts),
-        "run_bounds": (arrays.run_bounds, arrays.n_links),
-        **(
-            {"vehicle_runs": (arrays.vehicle_runs, len(arrays.run_category))}
-            if arrays.sparse
-            else {}
-        ),
-        "part_indptr": (arrays.part_indptr, arrays.n_links),
-        "set_indptr": (arrays.set_indptr, len(arrays.set_detail)),
-        "universal_bounds": (arrays.universal_bounds, len(arrays.universal)),
-    }
+    for name, (values, size) in sizes.items():
+        if len(values) != size:
+            fail(name, f"has {len(values):,} entries, expected {size:,}")
     for name, (values, end) in offsets.items():
         if len(values) == 0 or values[0] != 0 or values[-1] != end:
             fail(name, f"must run from 0 to {end:,}")
-        if _core.first_decrease(values) >= 0:
+        if _core.first_decrease(values.astype(np.int64, copy=False)) >= 0:
             fail(name, "is not non-decreasing")
-    n_sets = len(arrays.set_indptr) - 1
-    codes = {
-        "link_part": (arrays.link_part, n_parts),
-        "part_vehicle": (arrays.part_vehicle, n_vehicles),
-        "set_detail": (arrays.set_detail, n_details),
-        "universal": (arrays.universal, n_parts),
-        "run_category": (arrays.run_category, max(n_categories, 0)),
-    }
     for name, (values, high) in codes.items():
         bad = _core.first_out_of_range(values, 0, high)
         if bad >= 0:
             fail(name, f"holds {int(values[bad])} at {bad}, outside [0, {high})")
-    n_codes = max(n_details + n_sets, 1)  # parts without links hold code 0
-    for name in ("part_detail", "exception_detail"):
-        bad = _core.first_out_of_range(getattr(arrays, name), 0, n_codes)
-        if bad >= 0:
-            fail(name, f"holds {int(getattr(arrays, name)[bad])} at {bad}, outside [0, {n_codes})")
-    exceptions = arrays.exception_link
-    if len(exceptions) and (
-        exceptions[0] < 0 or exceptions[-1] >= arrays.n_links or np.any(np.diff(exceptions) <= 0)
-    ):
-        fail("exception_link", "must be strictly increasing link positions")
-    if len(arrays.universal) > 1 and np.any(np.diff(arrays.universal) <= 0):
-        fail("universal", "is not strictly increasing")
+
+
+def check_links(
+    arrays: LinkArrays, *, n_vehicles: int, n_parts: int, n_details: int, where: str
+) -> None:
+    """Verify the invariants every fitment kernel relies on; raise IndexFileError if broken."""
+    n_categories = len(arrays.category_start) - 1
+    if n_categories < 0:
+        raise IndexFileError(f"{where}: category_start is empty; rebuild or re-save the index")
+    a = arrays
+    if a.sparse:
+        runs = {
+            "run_bounds": (a.run_bounds, len(a.run_category) + 1),
+            "vehicle_runs": (a.vehicle_runs, n_vehicles + 1),
+        }
+        run_offsets = {"vehicle_runs": (a.vehicle_runs, len(a.run_category))}
+    else:
+        runs = {
+            "run_bounds": (a.run_bounds, n_vehicles * n_categories + 1),
+            "run_category": (a.run_category, 0),
+        }
+        run_offsets = {}
+    n_codes = max(n_details + len(a.set_indptr) - 1, 1)  # parts without links hold code 0
+    check_layout(
+        where,
+        sizes={
+            **runs,
+            "part_indptr": (a.part_indptr, n_parts + 1),
+            "universal_bounds": (a.universal_bounds, n_categories + 1),
+            "part_detail": (a.part_detail, n_parts),
+            "exception_detail": (a.exception_detail, len(a.exception_link)),
+            "part_vehicle": (a.part_vehicle, a.n_links),
+        },
+        offsets={
+            "category_start": (a.category_start, n_parts),
+            "run_bounds": (a.run_bounds, a.n_links),
+            **run_offsets,
+            "part_indptr": (a.part_indptr, a.n_links),
+            "set_indptr": (a.set_indptr, len(a.set_detail)),
+            "universal_bounds": (a.universal_bounds, len(a.universal)),
+        },
+        codes={
+            "link_part": (a.link_part, n_parts),
+            "part_vehicle": (a.part_vehicle, n_vehicles),
+            "set_detail": (a.set_detail, n_details),
+            "universal": (a.universal, n_parts),
+            "run_category": (a.run_category, max(n_categories, 0)),
+            "part_detail": (a.part_detail, n_codes),
+            "exception_detail": (a.exception_detail, n_codes),
+        },
+    )
+    _check_increasing(a.exception_link, a.n_links, "exception_link", where)
+    _check_increasing(a.universal, n_parts, "universal", where)
+
+
+def _check_increasing(values: np.ndarray, end: int, name: str, where: str) -> None:
+    """Strictly increasing values in ``[0, end)`` (positions or codes searched by bisection)."""
+    if len(values) and (values[0] < 0 or values[-1] >= end or np.any(np.diff(values) <= 0)):
+        raise IndexFileError(
+            f"{where}: {name} must be strictly increasing within [0, {end}); the index is "
+            "corrupt, rebuild or re-save it"
+        )

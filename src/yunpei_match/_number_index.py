@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +22,7 @@ import pyarrow.compute as pc
 
 from . import _core
 from ._ids import IdDictionary, string_buffers
+from ._links import check_layout
 from ._tables import require_columns, show, string_column
 from .errors import DataError, IndexFileError
 
@@ -109,11 +109,11 @@ def build_numbers(
         numbers=pa.table({"key": encoded.dictionary, "number": everything.take(first_row)}),
         brands=pa.table({"brand": brands.cast(pa.string())}),
     )
-    counts = {
+    counts = {  # named as the fields of BuildStats
         "numbers": n_numbers,
         "oe_rows": len(raw) - parts.num_rows,
         "supersessions": len(old),
-        "groups": int(arrays.part_group.max(initial=-1)) + 1,
+        "interchange_groups": int(arrays.part_group.max(initial=-1)) + 1,
     }
     return arrays, tables, counts
 
@@ -248,45 +248,33 @@ def _latest(
 
 def check_numbers(arrays: NumberArrays, tables: NumberTables, *, n_parts: int, where: str) -> None:
     """Verify the invariants the number kernels rely on; raise IndexFileError if broken."""
-
-    def fail(name: str, what: str) -> None:
-        raise IndexFileError(f"{where}: {name} {what}; the index is corrupt, rebuild or re-save it")
-
-    n_numbers, n_links = tables.numbers.num_rows, len(arrays.number_part)
-    n_groups = len(arrays.group_indptr) - 1
-    sizes: dict[str, tuple[Any, int]] = {
-        "number_indptr": (arrays.number_indptr, n_numbers + 1),
-        "link_kind": (arrays.link_kind, n_links),
-        "link_brand": (arrays.link_brand, n_links),
-        "part_link_indptr": (arrays.part_link_indptr, n_parts + 1),
-        "part_link": (arrays.part_link, n_links),
-        "latest": (arrays.latest, n_numbers),
-        "part_group": (arrays.part_group, n_parts),
-        "group_part": (arrays.group_part, n_parts),
-    }
-    for name, (values, size) in sizes.items():
-        if len(values) != size:
-            fail(name, f"has {len(values):,} entries, expected {size:,}")
-    for name, end in (
-        ("number_indptr", n_links),
-        ("part_link_indptr", n_links),
-        ("group_indptr", n_parts),
-    ):
-        values = getattr(arrays, name)
-        if values[0] != 0 or values[-1] != end or _core.first_decrease(values) >= 0:
-            fail(name, f"must rise from 0 to {end:,}")
-    for name, high in (
-        ("number_part", n_parts),
-        ("latest", n_numbers),
-        ("part_group", n_groups),
-        ("group_part", n_parts),
-    ):
-        bad = _core.first_out_of_range(getattr(arrays, name), 0, high)
-        if bad >= 0:
-            fail(name, f"holds {int(getattr(arrays, name)[bad])} at {bad}, outside [0, {high})")
-    if n_links and not (arrays.part_link.min() >= 0 and arrays.part_link.max() < n_links):
-        fail("part_link", "points outside the links")
-    if n_links and not (
-        arrays.link_brand.min() >= -1 and arrays.link_brand.max() < tables.brands.num_rows
-    ):
-        fail("link_brand", "names a brand that is not stored")
+    a = arrays
+    n_numbers, n_links = tables.numbers.num_rows, len(a.number_part)
+    check_layout(
+        where,
+        sizes={
+            "number_indptr": (a.number_indptr, n_numbers + 1),
+            "link_kind": (a.link_kind, n_links),
+            "link_brand": (a.link_brand, n_links),
+            "part_link_indptr": (a.part_link_indptr, n_parts + 1),
+            "part_link": (a.part_link, n_links),
+            "latest": (a.latest, n_numbers),
+            "part_group": (a.part_group, n_parts),
+            "group_part": (a.group_part, n_parts),
+        },
+        offsets={
+            "number_indptr": (a.number_indptr, n_links),
+            "part_link_indptr": (a.part_link_indptr, n_links),
+            "group_indptr": (a.group_indptr, n_parts),
+        },
+        codes={
+            "number_part": (a.number_part, n_parts),
+            "latest": (a.latest, n_numbers),
+            "part_group": (a.part_group, len(a.group_indptr) - 1),
+            "group_part": (a.group_part, n_parts),
+        },
+    )
+    if n_links and not (a.part_link.min() >= 0 and a.part_link.max() < n_links):
+        raise IndexFileError(f"{where}: part_link points outside the links; rebuild the index")
+    if n_links and not (a.link_brand.min() >= -1 and a.link_brand.max() < tables.brands.num_rows):
+        raise IndexFileError(f"{where}: link_brand names a brand that is not stored")

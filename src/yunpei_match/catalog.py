@@ -222,11 +222,7 @@ class Catalog:
         universal = parts_table.column("universal").to_numpy(zero_copy_only=False)
         vehicle_ids, part_ids = _id_dictionaries(vehicles_table, parts_table, kernels)
         applications = encode_fitments(
-            None if fitments is None else as_table(fitments, "fitments"),
-            vehicles_table,
-            vehicle_ids,
-            part_ids,
-            universal,
+            _optional(fitments, "fitments"), vehicles_table, vehicle_ids, part_ids, universal
         )
         links, duplicates = build_links(
             applications.vehicle,
@@ -242,12 +238,9 @@ class Catalog:
         numbers, number_tables, number_counts = build_numbers(
             parts_table,
             part_ids,
-            None if oe_numbers is None else as_table(oe_numbers, "oe_numbers"),
-            None if supersessions is None else as_table(supersessions, "supersessions"),
+            _optional(oe_numbers, "oe_numbers"),
+            _optional(supersessions, "supersessions"),
             kernels,
-        )
-        patterns = encode_vin_patterns(
-            None if vin_patterns is None else as_table(vin_patterns, "vin_patterns"), vehicle_ids
         )
         stats = BuildStats(
             vehicles=vehicles_table.num_rows,
@@ -260,10 +253,7 @@ class Catalog:
             universal_rows=applications.universal_rows,
             links=links.n_links,
             detail_rows=applications.details.num_rows,
-            numbers=number_counts["numbers"],
-            oe_rows=number_counts["oe_rows"],
-            supersessions=number_counts["supersessions"],
-            interchange_groups=number_counts["groups"],
+            **number_counts,
             index_bytes=links.nbytes + numbers.nbytes,
             build_seconds=round(time.perf_counter() - started, 6),
         )
@@ -275,7 +265,7 @@ class Catalog:
             links=links,
             numbers=numbers,
             number_tables=number_tables,
-            vin_patterns=patterns,
+            vin_patterns=encode_vin_patterns(_optional(vin_patterns, "vin_patterns"), vehicle_ids),
             stats=stats,
             kernels=kernels,
             id_dictionaries=(vehicle_ids, part_ids),
@@ -346,6 +336,11 @@ class Catalog:
         return storage.load(
             cls, Path(directory), verify_checksums=verify_checksums, kernels=kernels
         )
+
+
+def _optional(data: Any, table: str) -> pa.Table | None:
+    """An optional input table as Arrow, or None when it was not given."""
+    return None if data is None else as_table(data, table)
 
 
 def _id_dictionaries(
