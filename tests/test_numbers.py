@@ -230,7 +230,7 @@ def test_search_options_are_checked(numbers, options, error, message) -> None:
 def test_search_finds_typos_however_typed(numbers) -> None:
     for typed in ("W 68/8", "ｗ６８／３", "W683", "W 6 8 3"):
         hits = numbers.search(typed, max_edits=1, limit=1)
-        assert hits.column("matched").to_pylist() == ["W 68/3"]
+        assert hits.column("number").to_pylist() == ["W 68/3"]
     assert numbers.search("W 68/3", max_edits=0).column("distance").to_pylist() == [0]
     assert numbers.search("zzzzzzzz", max_edits=2).num_rows == 0
 
@@ -271,5 +271,5 @@ def test_long_numbers_are_searched_exactly_and_never_hang() -> None:
     numbers = ym.Catalog.from_tables(vehicles=NO_VEHICLES, parts=parts).numbers
     typo = long_number[:-1] + "X"
     hits = numbers.search_many([typo, "W 68/8", "9" * 9_999], max_edits=2, limit=None)
-    assert hits.column("matched").to_pylist() == [long_number, "W 68/3", "9" * 10_000]
+    assert hits.column("number").to_pylist() == [long_number, "W 68/3", "9" * 10_000]
     assert hits.column("distance").to_pylist() == [1, 1, 1]

@@ -182,9 +182,7 @@ def test_search_equals_a_brute_force_rapidfuzz_scan(stored, queries, max_edits):
     for index, query in enumerate(queries):
         rows = many.filter(pa.compute.equal(many.column("request_index"), index))
         got = list(
-            zip(
-                rows.column("distance").to_pylist(), rows.column("matched").to_pylist(), strict=True
-            )
+            zip(rows.column("distance").to_pylist(), rows.column("number").to_pylist(), strict=True)
         )
         assert got == _brute_force(query, keys, max_edits)
         top = core.search(query, max_edits=max_edits, limit=2)
@@ -192,7 +190,7 @@ def test_search_equals_a_brute_force_rapidfuzz_scan(stored, queries, max_edits):
             list(
                 zip(
                     top.column("distance").to_pylist(),
-                    top.column("matched").to_pylist(),
+                    top.column("number").to_pylist(),
                     strict=True,
                 )
             )

@@ -157,7 +157,7 @@ def extract_search(keys: list[str], queries: list[str]) -> set[tuple]:
 
 def ours_search(catalog: yunpei_match.Catalog, queries: list[str]) -> set[tuple]:
     table = catalog.numbers.search_many(queries, max_edits=MAX_EDITS, limit=LIMIT)
-    matched = yunpei_match.normalize_numbers(table.column("matched")).to_pylist()
+    matched = yunpei_match.normalize_numbers(table.column("number")).to_pylist()
     requests, distances = table.column("request_index"), table.column("distance")
     return set(zip(requests.to_pylist(), matched, distances.to_pylist(), strict=True))
 

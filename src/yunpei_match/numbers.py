@@ -381,9 +381,10 @@ class NumberIndex:
         Returns
         -------
         pyarrow.Table
-            One row per (number, part): ``matched`` (the number found, as first printed),
-            ``distance``, then the columns of :meth:`lookup` for that number (its parts, and
-            those of its newest number when it was superseded, flagged ``via_supersession``).
+            One row per (number, part): ``number`` (the number found, as first printed),
+            ``distance``, then ``part_id``, ``brand``, ``part_number``, ``category``,
+            ``group_id`` and ``via_supersession`` as in :meth:`lookup`: the number's parts, and
+            those of its newest number when it was superseded (flagged).
             Numbers are ordered by distance, then by key, so the order never depends on how
             the catalogue was built.
 
@@ -392,7 +393,7 @@ class NumberIndex:
         >>> import yunpei_match as ym
         >>> numbers = ym.Catalog.from_parquet("data/samples").numbers
         >>> hits = numbers.search("W 712/59", max_edits=2, limit=1)  # two digits swapped
-        >>> hits.column("matched")[0].as_py(), hits.column("distance")[0].as_py()
+        >>> hits.column("number")[0].as_py(), hits.column("distance")[0].as_py()
         ('W 712/95', 2)
         """
         if not isinstance(number, str):
@@ -431,9 +432,9 @@ class NumberIndex:
         counts = np.array([len(links) for links, _ in answers], np.int64)
         links = np.concatenate([links for links, _ in answers] or [np.empty(0, np.int64)])
         via = np.concatenate([v for _, v in answers] or [np.empty(0, bool)])
-        rows = self._rows(links.astype(np.int64), via)
+        rows = self._rows(links.astype(np.int64), via).drop_columns(["number"])
         return (
-            rows.add_column(0, "matched", self._display.take(pa.array(np.repeat(codes, counts))))
+            rows.add_column(0, "number", self._display.take(pa.array(np.repeat(codes, counts))))
             .add_column(1, "distance", pa.array(np.repeat(distances, counts), pa.int32()))
             .add_column(0, "request_index", pa.array(np.repeat(requests, counts), pa.int32()))
         )
