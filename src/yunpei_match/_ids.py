@@ -105,7 +105,8 @@ class IdDictionary:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _lookup_table(self) -> Any:
+    def lookup_table(self) -> Any:
+        """The hash table over the ids (``_core.StringTable``), for lookups by raw bytes."""
         # Built on first use and kept: a lookup then hashes only the queries, never the ids.
         # Two threads racing here both build an equal table; either one is kept.
         if self._table is None:
@@ -116,7 +117,7 @@ class IdDictionary:
         """Code of one id; raise UnknownIdError if the catalogue does not have it."""
         if not isinstance(value, str):
             raise ColumnTypeError(f"{self.column} must be a string, got {type(value).__name__}")
-        code = self._lookup_table().find(value.encode("utf-8", "surrogatepass"))
+        code = self.lookup_table().find(value.encode("utf-8", "surrogatepass"))
         if code < 0:
             raise UnknownIdError(
                 f"{self.column} {show(value)} is not in the catalogue ({len(self):,} {self.plural})"
@@ -143,7 +144,7 @@ class IdDictionary:
 
     def _chunk_codes(self, chunk: pa.Array) -> npt.NDArray[np.int32]:
         """Codes of one chunk, -1 for unknown or null; a dictionary chunk maps its dictionary."""
-        table = self._lookup_table()
+        table = self.lookup_table()
         if pa.types.is_dictionary(chunk.type):
             mapped = np.append(table.find_many(*string_buffers(chunk.dictionary)), -1)
             indices = chunk.indices

@@ -18,14 +18,32 @@ import numpy.typing as npt
 from . import _core
 from .errors import DataError, IndexFileError
 
-__all__ = ["Layout", "LinkArrays", "build_links", "check_links"]
+__all__ = ["ArrayGroup", "Layout", "LinkArrays", "build_links", "check_layout", "check_links"]
 
 Layout = Literal["auto", "dense", "sparse"]
 DENSE_FLOOR = 1 << 23  # a dense table of up to 64 MB is always fine: memory is not short there
 
 
 @dataclass(frozen=True)
-class LinkArrays:
+class ArrayGroup:
+    """Base of the index array groups: read-only arrays, listed and sized by field."""
+
+    def __post_init__(self) -> None:
+        # The index is shared between threads and handed out as views: nobody may write to it.
+        for f in fields(self):
+            getattr(self, f.name).setflags(write=False)
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by all arrays."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+@dataclass(frozen=True)
+class LinkArrays(ArrayGroup):
     """Every array of a fitment index (see the layout notes in ``_core.pyx``)."""
 
     category_start: npt.NDArray[np.int32]
@@ -85,19 +103,6 @@ class LinkArrays:
         hit[hit] = self.exception_link[where[hit]] == links[hit]
         codes[hit] = self.exception_detail[where[hit]]
         return codes
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes held by all arrays."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
-
-    def __post_init__(self) -> None:
-        # The index is shared between threads and handed out as views: nobody may write to it.
-        for f in fields(self):
-            getattr(self, f.name).setflags(write=False)
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def build_links(

@@ -12,7 +12,7 @@ number of each number's supersession chain.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from . import _core
 from ._ids import IdDictionary, string_buffers
-from ._links import check_layout
+from ._links import ArrayGroup, check_layout
 from ._tables import require_columns, show, string_column
 from .errors import DataError, IndexFileError
 
@@ -32,7 +32,7 @@ OWN, OE = 0, 1
 
 
 @dataclass(frozen=True)
-class NumberArrays:
+class NumberArrays(ArrayGroup):
     """Every array of a number index (see the module docstring)."""
 
     number_indptr: npt.NDArray[np.int64]
@@ -45,17 +45,6 @@ class NumberArrays:
     part_group: npt.NDArray[np.int32]
     group_indptr: npt.NDArray[np.int64]
     group_part: npt.NDArray[np.int32]
-
-    def __post_init__(self) -> None:
-        for f in fields(self):  # shared between threads and handed out as views
-            getattr(self, f.name).setflags(write=False)
-
-    def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @property
-    def nbytes(self) -> int:
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
 
 
 @dataclass(frozen=True)

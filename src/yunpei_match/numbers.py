@@ -216,7 +216,7 @@ class NumberIndex:
     def _code(self, number: str) -> int:
         """Number code of a typed number, or -1 when the catalogue does not know it."""
         key = normalize_number(number)
-        return int(self._keys._lookup_table().find(key.encode())) if key else -1
+        return int(self._keys.lookup_table().find(key.encode())) if key else -1
 
     def lookup(self, number: str, *, brand: str | None = None) -> pa.Table:
         """Every part whose own or OE number is ``number``, and the parts of its newest number.
@@ -306,7 +306,7 @@ class NumberIndex:
         ['request_index', 'part_id', 'group_id', 'number', 'via_supersession']
         """
         keys = normalize_numbers(numbers)
-        codes = self._keys._lookup_table().find_many(*string_buffers(keys))
+        codes = self._keys.lookup_table().find_many(*string_buffers(keys))
         if keys.null_count:
             codes[keys.is_null().to_numpy(zero_copy_only=False)] = -1
         arrays = self._arrays
