@@ -32,7 +32,7 @@ extensions = [
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=["-O0", "-g"] if DEBUG else ["-O3"],
     )
-    for name in ("_core", "_vin")
+    for name in ("_core", "_stock", "_vin")
 ]
 
 setup(ext_modules=cythonize(extensions, compiler_directives=directives))

@@ -4,7 +4,8 @@ The sample is small enough to read in full and realistic enough to test against:
 in China (joint-venture and domestic brands, model years 2012-2024), the wear and service parts a
 repair shop orders for them under OE and aftermarket brands, the fitment links between the two,
 a batch of fitment requests, and the OE numbers, supersessions and VINs that part-number and VIN
-look-ups work on. Eight parquet files are written:
+look-ups work on; and for stock, warehouses across China, what each holds, repair shops, and
+their orders and repair baskets. Thirteen parquet files are written:
 
 * ``vehicles.parquet`` -- one row per series, model year and engine/transmission configuration.
 * ``parts.parquet`` -- SKUs: brand, part number as the brand prints it, category, Chinese name,
@@ -20,20 +21,32 @@ look-ups work on. Eight parquet files are written:
 * ``supersessions.parquet`` -- a few chains of old -> new part numbers.
 * ``vin_patterns.parquet`` -- VIN patterns (WMI, VDS, model year, ``*`` wildcards) -> vehicle.
 * ``vins.parquet`` -- sample VINs, valid and not, with the vehicles a decoder should find.
+* ``warehouses.parquet`` -- front warehouses (前置仓) in 30 cities and regional distribution
+  centres (中心仓), at real coordinates.
+* ``stock.parquet`` -- quantity per warehouse and part listed: wear parts in most front
+  warehouses, slow parts mainly in the centres, some rows sold out, and a few parts out of stock
+  everywhere (most with interchangeable parts in stock).
+* ``shops.parquet`` -- invented repair shops, near a front warehouse or far from all.
+* ``orders.parquet`` -- order lines: the parts of one repair job on one vehicle, delivered to a
+  shop.
+* ``baskets.parquet`` -- repair baskets: a vehicle at a shop and the categories it needs.
 
 Everything is derived from the hand-written tables of ``tools/sample_data/`` (one UTF-8 TSV file
 per table, described in its README) and nothing is random: part numbers that are not written out
-are made from a SHA-256 hash of what the part is, in the brand's printed format. The numbers
+are made from a SHA-256 hash of what the part is, in the brand's printed format, and the choices
+of stock, orders and baskets from hashes of the ids involved. The numbers
 written out in ``known_numbers.tsv``, ``engine_families.tsv``, ``battery_numbers.tsv``,
 ``bulb_numbers.tsv``, ``transmission_fluids.tsv`` and ``universal_parts.tsv`` are meant to be
 real (exceptions are noted in the README there); the applications given to them here are
 approximate. The VIN WMIs and year codes are real, the VDS codes invented in the makers' layout;
-which supersessions and OE aliases are real is noted in their tables. See
+which supersessions and OE aliases are real is noted in their tables. The city and warehouse
+coordinates are real; warehouse and shop names, stock, orders and baskets are invented. See
 ``data/samples/README.md``. The code that turns the tables into rows is the package
 ``tools/samples/``.
 
-To extend the sample (warehouses, stock), add a data table, a topic module in ``samples/`` with
-a ``*_table`` function, and list the new file in ``samples.build_tables``.
+To extend the sample, add a data table, a topic module in ``samples/`` with a ``*_table``
+function, and list the new file in ``samples.build_tables``; the files already there must stay
+byte-identical.
 
 Usage: ``python tools/make_samples.py [OUT_DIR]`` (default: ``data/samples/`` of this repository).
 """

@@ -177,3 +177,8 @@ class IdDictionary:
     def decode(self, codes: npt.NDArray[np.int32]) -> pa.DictionaryArray:
         """Dictionary array of ids for in-range ``codes`` (no string is copied)."""
         return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), self.ids, safe=False)
+
+    def decode_masked(self, codes: npt.NDArray[np.int32]) -> pa.DictionaryArray:
+        """:meth:`decode` with null where a code is negative."""
+        indices = pa.array(codes, pa.int32(), mask=codes < 0)
+        return pa.DictionaryArray.from_arrays(indices, self.ids, safe=False)

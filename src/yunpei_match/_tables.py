@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -19,6 +20,7 @@ from .errors import ColumnTypeError, DataError, DuplicateIdError, MissingColumnE
 __all__ = [
     "as_table",
     "check_unique",
+    "float_column",
     "int_column",
     "is_string_type",
     "require_columns",
@@ -157,6 +159,26 @@ def int_column(
             f"{table}.{name} must not be null, got null at row {_row(_first_null(column), rows)}"
         )
     return column
+
+
+def float_column(
+    data: pa.Table, table: str, name: str, *, low: float, high: float
+) -> npt.NDArray[np.float64]:
+    """Column ``name`` as a float64 numpy array; nulls, NaN and values outside [low, high]
+    rejected (integers are accepted and converted)."""
+    column = data.column(name)
+    if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+        raise ColumnTypeError(f"{table}.{name} must hold numbers, got {column.type}")
+    if column.null_count:
+        raise DataError(f"{table}.{name} must not be null, got null at row {_first_null(column)}")
+    values = column.cast(pa.float64()).to_numpy()
+    bad = ~((values >= low) & (values <= high))  # NaN fails both comparisons
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise DataError(
+            f"{table}.{name} must be within [{low:g}, {high:g}], got {values[row]!r} at row {row}"
+        )
+    return np.ascontiguousarray(values)
 
 
 def check_unique(ids: pa.ChunkedArray | pa.Array, table: str, name: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +31,9 @@ from .errors import DataError, MissingTableError
 from .fitment import FitmentIndex
 from .numbers import NumberIndex
 from .vin_index import VinIndex, encode_vin_patterns
+
+if TYPE_CHECKING:
+    from .inventory import Inventory
 
 __all__ = ["BuildStats", "Catalog"]
 
@@ -150,6 +153,55 @@ class Catalog:
     def numbers(self) -> NumberIndex:
         """Part-number queries (:class:`~yunpei_match.numbers.NumberIndex`)."""
         return NumberIndex(self)
+
+    def offers(
+        self,
+        vehicle_id: str | None = None,
+        vin: str | None = None,
+        category: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
+        qty: int = 1,
+        *,
+        inventory: Inventory,
+        limit: int | None = 10,
+        substitutes: bool = True,
+    ) -> pa.Table:
+        """Parts that fit, in stock near a shop, best first; see :func:`yunpei_match.offers.offers`.
+
+        ``category``, ``lat`` and ``lon`` are required; they are keywords for readability.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> inventory = ym.Inventory.from_parquet(catalog, "data/samples")
+        >>> catalog.offers(vehicle_id="V070010", category="brake pads", lat=31.23,
+        ...                lon=121.47, inventory=inventory).num_rows > 0
+        True
+        """
+        from .offers import offers
+
+        if category is None or lat is None or lon is None:
+            raise DataError("offers needs category, lat and lon")
+        return offers(
+            self,
+            vehicle_id=vehicle_id,
+            vin=vin,
+            category=category,
+            lat=lat,
+            lon=lon,
+            qty=qty,
+            inventory=inventory,
+            limit=limit,
+            substitutes=substitutes,
+        )
+
+    def offers_many(self, requests: Any, **options: Any) -> pa.Table:
+        """:meth:`offers` for a table of requests; see :func:`yunpei_match.offers.offers_many`."""
+        from .offers import offers_many
+
+        return offers_many(self, requests, **options)
 
     # -- building -----------------------------------------------------------------------------
 

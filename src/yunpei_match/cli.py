@@ -12,10 +12,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from . import __version__
 from .batch import run_fitment_job
 from .catalog import Catalog
-from .errors import YunpeiMatchError
+from .errors import DataError, MissingTableError, YunpeiMatchError
+from .inventory import Inventory
 
 __all__ = ["main"]
 
@@ -51,6 +56,64 @@ def _cmd_fitment(args: argparse.Namespace) -> None:
         print(f"rejects: {report.rejects}")
 
 
+def _cmd_source(args: argparse.Namespace) -> None:
+    catalog, how, seconds = _open_catalog(args.catalog)
+    print(f"{how} {catalog!r} in {seconds:.3f} s")
+    stock_dir = args.stock or args.catalog
+    inventory = Inventory.from_parquet(catalog, stock_dir)
+    print(f"stock: {inventory!r} from {stock_dir}")
+    orders = _read(args.orders, "orders")
+    started = time.perf_counter()
+    plans = inventory.source_orders(
+        orders,
+        max_shipments=args.max_shipments,
+        substitutes=not args.no_substitutes,
+        within=args.within,
+    )
+    seconds = time.perf_counter() - started
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(plans, args.out)
+    _print_sourcing(plans, seconds)
+    print(f"plans: {args.out}")
+    if args.baskets is not None:
+        baskets = _read(args.baskets, "baskets")
+        for tier in inventory.tiers.names[:-1]:
+            result = inventory.fill_rate(baskets, within=tier)
+            print(
+                f"fill rate of {result.n_lines:,} basket lines within {tier}: "
+                f"{result.rate:.1%} ({result.n_filled:,} filled)"
+            )
+
+
+def _print_sourcing(plans: pa.Table, seconds: float) -> None:
+    frame = pl.from_arrow(plans)
+    assert isinstance(frame, pl.DataFrame)
+    per_order = frame.group_by("order_id").agg(
+        pl.col("warehouse_id").drop_nulls().n_unique().alias("shipments"),
+        pl.col("filled").all().alias("complete"),
+    )
+    lines = frame.height
+    filled = int(frame["filled"].sum())
+    print(
+        f"sourced {per_order.height:,} orders ({lines:,} lines) in {seconds:.3f} s: "
+        f"{filled / max(lines, 1):.1%} of lines filled, "
+        f"{int(per_order['complete'].sum()):,} orders complete, "
+        f"{per_order['shipments'].mean() or 0:.2f} shipments per order, "
+        f"{int(frame['substitute'].sum() or 0):,} lines by substitute"
+    )
+    tiers = frame.filter(pl.col("filled"))["tier"].cast(pl.String).value_counts(sort=True)
+    print("lines by tier: " + ", ".join(f"{t} {n:,}" for t, n in tiers.iter_rows()))
+
+
+def _read(path: Path, what: str) -> pa.Table:
+    if not path.exists():
+        raise MissingTableError(f"{what} file not found: {path}")
+    try:
+        return pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"{what}: cannot read {path}: {exc}") from None
+
+
 def _print_stats(catalog: Catalog) -> None:
     for key, value in catalog.stats.as_dict().items():
         print(f"  {key:>16}: {value:,}" if isinstance(value, int) else f"  {key:>16}: {value}")
@@ -76,6 +139,29 @@ def _parser() -> argparse.ArgumentParser:
     fitment.add_argument("--requests", type=Path, required=True, help="requests parquet")
     fitment.add_argument("--out", type=Path, required=True, help="result parquet to write")
     fitment.set_defaults(run=_cmd_fitment)
+
+    source = commands.add_parser(
+        "source", help="source a parquet file of order lines from the warehouses' stock"
+    )
+    source.add_argument("catalog", type=Path, help="parquet directory or saved index")
+    source.add_argument(
+        "--stock",
+        type=Path,
+        help="directory with warehouses.parquet and stock.parquet (default: the catalog's)",
+    )
+    source.add_argument(
+        "--orders", type=Path, required=True, help="order lines: order_id, lat, lon, part_id, qty"
+    )
+    source.add_argument("--out", type=Path, required=True, help="plan parquet to write")
+    source.add_argument(
+        "--baskets", type=Path, help="repair baskets parquet: also report the fill rate"
+    )
+    source.add_argument("--max-shipments", type=int, help="at most this many shipments an order")
+    source.add_argument("--within", help="only warehouses promising this tier or faster")
+    source.add_argument(
+        "--no-substitutes", action="store_true", help="never ship an interchangeable part"
+    )
+    source.set_defaults(run=_cmd_source)
     return parser
 
 

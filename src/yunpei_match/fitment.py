@@ -246,8 +246,18 @@ class FitmentIndex:
         vehicles = self._vehicles.codes(vehicle_ids, on_unknown=on_unknown)
         categories_codes = self._category_codes(categories, len(vehicles), on_unknown)
         vehicles = np.where(categories_codes == -2, -1, vehicles).astype(np.int32)
-        categories_codes = np.maximum(categories_codes, -1).astype(np.int32)
-        index, part = self._catalog._kernels.gather_parts(
+        index, part = self.part_codes_many(vehicles, np.maximum(categories_codes, -1))
+        return pa.table({"request_index": index, "part_id": self._parts.decode(part)})
+
+    def part_codes_many(
+        self, vehicles: npt.NDArray[np.int32], categories: npt.NDArray[np.integer]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The raw batch path: (request index, part code) pairs from codes.
+
+        ``vehicles`` and ``categories`` are codes per request, -1 for no vehicle (no rows) and
+        for every category. Codes must be in range: this path does not check them.
+        """
+        return self._catalog._kernels.gather_parts(
             self._links.run_bounds,
             self._links.vehicle_runs,
             self._links.run_category,
@@ -255,10 +265,9 @@ class FitmentIndex:
             self._links.universal,
             self._links.universal_bounds,
             self._n_categories,
-            vehicles,
-            categories_codes,
+            np.ascontiguousarray(vehicles, np.int32),
+            np.ascontiguousarray(categories, np.int32),
         )
-        return pa.table({"request_index": index, "part_id": self._parts.decode(part)})
 
     # -- part -> vehicles -------------------------------------------------------------------
 

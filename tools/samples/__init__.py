@@ -6,7 +6,9 @@ here turn them into rows: ``vehicles`` (series, generations, configurations, eng
 (parts and fitment rows being collected), ``categories`` (the parts of each category),
 ``tables`` (the parts, fitments and requests tables), ``oe`` (the OE numbers each part
 replaces), ``supersessions`` (old -> new number chains), ``vins`` (VIN patterns of the vehicles)
-and ``vin_samples`` (sample VINs to decode).
+and ``vin_samples`` (sample VINs to decode); for stock, ``places`` (cities, warehouses and repair
+shops), ``stock`` (what each warehouse holds), ``orders`` (the shops' orders and repair
+baskets) and ``choice`` (choices drawn from hashes).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import pyarrow as pa
 from .catalogue import Fleet, build_apps
 from .categories import build_catalogue
 from .oe import oe_numbers_table, oe_rows
+from .orders import basket_rows, baskets_table, order_rows, orders_table
+from .places import load_shops, load_warehouses, shops_table, warehouses_table
+from .stock import build_stock, stock_table
 from .supersessions import check_supersessions, supersession_rows, supersessions_table
 from .tables import fitments_table, parts_table, requests_table
 from .vehicles import build_vehicles, vehicles_table
@@ -33,6 +38,9 @@ def build_tables() -> dict[str, pa.Table]:
     supersessions = supersession_rows()
     check_supersessions(supersessions, cat.parts, oe)
     patterns = build_patterns(vehicles)
+    warehouses, shops = load_warehouses(), load_shops()
+    stock = build_stock(cat, oe, warehouses, len(vehicles))
+    vehicle_ids = [v.vehicle_id for v in vehicles]
     return {
         "vehicles": vehicles_table(vehicles),
         "parts": parts_table(cat),
@@ -42,4 +50,9 @@ def build_tables() -> dict[str, pa.Table]:
         "supersessions": supersessions_table(supersessions),
         "vin_patterns": vin_patterns_table(patterns),
         "vins": vins_table(vin_rows(vehicles, patterns)),
+        "warehouses": warehouses_table(warehouses),
+        "stock": stock_table(stock),
+        "shops": shops_table(shops),
+        "orders": orders_table(order_rows(cat, vehicle_ids, shops, stock.out_everywhere)),
+        "baskets": baskets_table(basket_rows(cat, vehicle_ids, shops)),
     }

@@ -1,0 +1,181 @@
+"""Warehouse, stock and order-line tables: checked and encoded for the stock kernels.
+
+Warehouses become dense codes in ``warehouse_id`` order with positions and kind codes; stock
+rows become the CSR ``part -> (warehouse, on hand)`` of ``_stock.pyx``, sorted by a counting
+sort. Every check happens here, so the kernels only see codes in range and finite positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._ids import IdDictionary, OnUnknown
+from ._tables import (
+    as_table,
+    check_unique,
+    float_column,
+    int_column,
+    require_columns,
+    show,
+    string_column,
+)
+from .errors import ColumnTypeError, DataError, DuplicateIdError
+
+__all__ = [
+    "OrderLines",
+    "Warehouses",
+    "check_max_km",
+    "check_position",
+    "check_qty",
+    "encode_lines",
+    "encode_stock",
+    "encode_warehouses",
+]
+
+DEFAULT_KIND = "central"  # a warehouse of unknown kind promises no same-city delivery
+MAX_QTY = 2**62
+
+
+@dataclass(frozen=True)
+class Warehouses:
+    """Warehouses in code order: the table, ids, positions and kind codes."""
+
+    table: pa.Table
+    ids: IdDictionary
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+    kind: npt.NDArray[np.uint8]
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrderLines:
+    """Order lines as arrays: shop position, part code (-1 when unknown and skipped), qty."""
+
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+    part: npt.NDArray[np.int32]
+    qty: npt.NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.part)
+
+
+def encode_warehouses(data: Any, kernels: ModuleType) -> Warehouses:
+    """Check the warehouses table and number its rows by ``warehouse_id``."""
+    table = as_table(data, "warehouses")
+    require_columns(table, "warehouses", ("warehouse_id", "lat", "lon"))
+    ids = string_column(table, "warehouses", "warehouse_id").cast(pa.string())
+    check_unique(ids, "warehouses", "warehouse_id")
+    lat = float_column(table, "warehouses", "lat", low=-90.0, high=90.0)
+    lon = float_column(table, "warehouses", "lon", low=-180.0, high=180.0)
+    if "kind" in table.column_names:
+        kind = string_column(table, "warehouses", "kind").cast(pa.string())
+    else:
+        kind = pa.chunked_array([pa.array([DEFAULT_KIND] * table.num_rows, pa.string())])
+    kinds = tuple(sorted(set(pc.unique(kind).to_pylist())))
+    if len(kinds) > 8:
+        raise DataError(f"warehouses.kind has {len(kinds)} distinct kinds; at most 8 are allowed")
+    order = pc.sort_indices(ids).to_numpy()
+    kind_codes = pc.index_in(kind, value_set=pa.array(kinds, pa.string())).to_numpy()
+    table = table.set_column(table.column_names.index("warehouse_id"), "warehouse_id", ids)
+    if "kind" not in table.column_names:
+        table = table.append_column("kind", kind)
+    sorted_ids = ids.take(order).combine_chunks()
+    return Warehouses(
+        table=table.take(order),
+        ids=IdDictionary(sorted_ids, "warehouses", "warehouse_id", "warehouses", kernels),
+        lat=np.ascontiguousarray(lat[order]),
+        lon=np.ascontiguousarray(lon[order]),
+        kind=np.ascontiguousarray(kind_codes[order], np.uint8),
+        kinds=kinds,
+    )
+
+
+def encode_stock(
+    data: Any, warehouses: IdDictionary, parts: IdDictionary, kernels: ModuleType
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """The CSR ``part -> stock rows`` (indptr, warehouse code, qty on hand) of a stock table.
+
+    Raises UnknownIdError for a warehouse or part the tables do not have, DataError for a
+    negative or null quantity, DuplicateIdError for two rows of one (warehouse, part).
+    """
+    table = as_table(data, "stock")
+    require_columns(table, "stock", ("warehouse_id", "part_id", "qty"))
+    warehouse = warehouses.references(table, "stock", "warehouse_id")
+    part = parts.references(table, "stock", "part_id")
+    qty = int_column(table, "stock", "qty", low=0, high=MAX_QTY).to_numpy()
+    indptr, order, duplicate = kernels.sort_stock(part, warehouse, len(parts), len(warehouses))
+    if duplicate >= 0:
+        first, second = sorted((int(order[duplicate - 1]), int(order[duplicate])))
+        raise DuplicateIdError(
+            f"stock has two rows for warehouse {show(warehouses.ids[warehouse[first]].as_py())} "
+            f"and part {show(parts.ids[part[first]].as_py())}: rows {first} and {second}"
+        )
+    return (
+        indptr,
+        np.ascontiguousarray(warehouse[order], np.int32),
+        np.ascontiguousarray(qty[order], np.int64),
+    )
+
+
+def encode_lines(
+    data: Any, parts: IdDictionary, what: str, *, on_unknown: OnUnknown = "raise"
+) -> OrderLines:
+    """Check order lines (``lat``, ``lon``, ``part_id``, optional ``qty`` = 1) and encode them."""
+    table = as_table(data, what)
+    require_columns(table, what, ("lat", "lon", "part_id"))
+    part = parts.codes(string_column(table, what, "part_id"), on_unknown=on_unknown)
+    return OrderLines(
+        lat=float_column(table, what, "lat", low=-90.0, high=90.0),
+        lon=float_column(table, what, "lon", low=-180.0, high=180.0),
+        part=part,
+        qty=_quantities(table, what),
+    )
+
+
+def _quantities(table: pa.Table, what: str) -> npt.NDArray[np.int64]:
+    if "qty" not in table.column_names:
+        return np.ones(table.num_rows, np.int64)
+    return np.ascontiguousarray(
+        int_column(table, what, "qty", low=1, high=MAX_QTY).to_numpy(), np.int64
+    )
+
+
+def check_position(lat: Any, lon: Any) -> tuple[float, float]:
+    """A shop position given as two numbers, checked; DataError or ColumnTypeError if bad."""
+    values = []
+    for name, value, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+            raise ColumnTypeError(f"{name} must be a number, got {type(value).__name__}")
+        if not -limit <= float(value) <= limit:
+            raise DataError(f"{name} must be within [{-limit:g}, {limit:g}], got {value!r}")
+        values.append(float(value))
+    return values[0], values[1]
+
+
+def check_qty(qty: Any) -> int:
+    """A quantity: an int >= 1."""
+    if isinstance(qty, bool) or not isinstance(qty, (int, np.integer)):
+        raise ColumnTypeError(f"qty must be an int, got {type(qty).__name__}")
+    if not 1 <= qty <= MAX_QTY:
+        raise DataError(f"qty must be >= 1, got {qty}")
+    return int(qty)
+
+
+def check_max_km(max_km: Any) -> float:
+    """``max_km`` as a float (inf for None); DataError if negative or NaN."""
+    if max_km is None:
+        return float("inf")
+    if isinstance(max_km, bool) or not isinstance(max_km, (int, float, np.number)):
+        raise ColumnTypeError(f"max_km must be a number or None, got {type(max_km).__name__}")
+    if not max_km >= 0:
+        raise DataError(f"max_km must be >= 0, got {max_km!r}")
+    return float(max_km)
