@@ -6,13 +6,20 @@ from .errors import (
     DataError,
     DuplicateIdError,
     IndexFileError,
+    JournalError,
     MissingColumnError,
     MissingTableError,
+    ReservationError,
     UnknownIdError,
     YunpeiMatchError,
 )
 from .fitment import FitmentIndex
+from .inventory import Inventory, Offer
+from .ledger import Reservation
 from .numbers import NumberIndex, normalize_number, normalize_numbers
+from .offers import FillRate
+from .sourcing import SourcingPlan
+from .tiers import DeliveryTiers, TierRule
 from .vin import decode_vin, decode_vins, validate_vin, validate_vins
 from .vin_index import VinIndex
 
@@ -23,12 +30,21 @@ __all__ = [
     "Catalog",
     "ColumnTypeError",
     "DataError",
+    "DeliveryTiers",
     "DuplicateIdError",
+    "FillRate",
     "FitmentIndex",
     "IndexFileError",
+    "Inventory",
+    "JournalError",
     "MissingColumnError",
     "MissingTableError",
     "NumberIndex",
+    "Offer",
+    "Reservation",
+    "ReservationError",
+    "SourcingPlan",
+    "TierRule",
     "UnknownIdError",
     "VinIndex",
     "YunpeiMatchError",

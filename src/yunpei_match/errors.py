@@ -20,8 +20,10 @@ __all__ = [
     "DataError",
     "DuplicateIdError",
     "IndexFileError",
+    "JournalError",
     "MissingColumnError",
     "MissingTableError",
+    "ReservationError",
     "UnknownIdError",
     "YunpeiMatchError",
 ]
@@ -53,6 +55,14 @@ class UnknownIdError(YunpeiMatchError, LookupError):
 
 class IndexFileError(YunpeiMatchError, ValueError):
     """A saved index directory is missing, truncated, altered or of another format version."""
+
+
+class JournalError(IndexFileError):
+    """A reservation journal is corrupt before its last record, foreign, or for other stock."""
+
+
+class ReservationError(YunpeiMatchError, ValueError):
+    """A reservation cannot be made or changed (short stock, a spent or reused order id)."""
 
 
 class MissingTableError(YunpeiMatchError, FileNotFoundError):
