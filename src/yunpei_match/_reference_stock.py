@@ -63,13 +63,13 @@ class StockIndex:
         return haversine_km(lat, lon, float(self.lat[w]), float(self.lon[w]))
 
     def _rows(self, p: int, qty: int, lat: float, lon: float, max_km: float) -> list[Any]:
-        """(warehouse, km) of part ``p``'s rows holding ``qty`` within ``max_km``."""
+        """(warehouse, km, row) of part ``p``'s rows holding ``qty`` within ``max_km``."""
         rows = []
         for r in range(self.stock_indptr[p], self.stock_indptr[p + 1]):
             w = int(self.stock_warehouse[r])
             km = self._km(lat, lon, w)
             if self.available[r] >= qty and km <= max_km:
-                rows.append((w, km))
+                rows.append((w, km, r))
         return rows
 
     def _group_others(self, p: int) -> list[int]:
@@ -111,13 +111,13 @@ class StockIndex:
             p, lat, lon = int(line_part[i]), float(line_lat[i]), float(line_lon[i])
             if p < 0:
                 continue
-            options = [(w, p, km) for w, km in self._rows(p, int(line_qty[i]), lat, lon, max_km)]
+            options = [(w, p, km) for w, km, _ in self._rows(p, int(line_qty[i]), lat, lon, max_km)]
             substitute = False
             if not options and grouped:
                 substitute = True
                 for q in self._group_others(p):
                     rows = self._rows(q, int(line_qty[i]), lat, lon, max_km)
-                    options += [(w, q, km) for w, km in rows]
+                    options += [(w, q, km) for w, km, _ in rows]
             if not options:
                 continue
 
@@ -142,21 +142,23 @@ class StockIndex:
         substitutes: bool,
     ) -> tuple[np.ndarray, ...]:
         indptr = [0]
-        found: list[tuple[int, int, int, float]] = []
+        found: list[tuple[int, int, int, int, float]] = []
         grouped = substitutes and len(self.part_group) > 0
         for i in range(len(line_part)):
             p, lat, lon, qty = int(line_part[i]), float(line_lat[i]), float(line_lon[i]), 0
             if p >= 0:
                 qty = int(line_qty[i])
-                found += [(w, p, 0, km) for w, km in self._rows(p, qty, lat, lon, max_km)]
+                found += [(r, w, p, 0, km) for w, km, r in self._rows(p, qty, lat, lon, max_km)]
                 for q in self._group_others(p) if grouped else []:
-                    found += [(w, q, 1, km) for w, km in self._rows(q, qty, lat, lon, max_km)]
+                    rows = self._rows(q, qty, lat, lon, max_km)
+                    found += [(r, w, q, 1, km) for w, km, r in rows]
             indptr.append(len(found))
-        columns = list(zip(*found, strict=True)) if found else [(), (), (), ()]
+        columns = list(zip(*found, strict=True)) if found else [(), (), (), (), ()]
         return (
             np.array(indptr, np.int64),
-            np.array(columns[0], np.int32),
+            np.array(columns[0], np.int64),
             np.array(columns[1], np.int32),
-            np.array(columns[2], np.uint8),
-            np.array(columns[3], np.float64),
+            np.array(columns[2], np.int32),
+            np.array(columns[3], np.uint8),
+            np.array(columns[4], np.float64),
         )

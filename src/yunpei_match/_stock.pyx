@@ -51,6 +51,7 @@ cdef double _R = 6371.0088
 cdef double _RADIANS = M_PI / 180.0
 
 cdef struct Candidate:
+    int64_t row
     int32_t warehouse
     int32_t part
     double km
@@ -319,7 +320,7 @@ cdef class StockIndex:
         for r in range(self.stock_indptr[q], self.stock_indptr[q + 1]):
             w = self.stock_warehouse[r]
             if self.available[r] >= need and self._chord2(w, x, y, z) <= limit:
-                c.warehouse, c.part, c.substitute = w, q, substitute
+                c.row, c.warehouse, c.part, c.substitute = r, w, q, substitute
                 c.km = _haversine_km(lat, lon, self.lat[w], self.lon[w])
                 out.push_back(c)
 
@@ -332,6 +333,8 @@ cdef class StockIndex:
         -------
         line_indptr : int64 array of n_lines + 1
             CSR over lines into the candidate arrays.
+        row : int64 array
+            The stock row (its ``available`` is what a plan may take from it).
         warehouse, part : int32 arrays
         substitute : uint8 array
         km : float64 array
@@ -364,12 +367,14 @@ cdef class StockIndex:
 
 cdef tuple _candidate_arrays(vector[Candidate]& found):
     cdef Py_ssize_t n = found.size(), i
+    row_arr = np.empty(n, np.int64)
+    cdef int64_t[::1] row = row_arr
     warehouse_arr, part_arr = np.empty(n, np.int32), np.empty(n, np.int32)
     substitute_arr, km_arr = np.empty(n, np.uint8), np.empty(n, np.float64)
     cdef int32_t[::1] warehouse = warehouse_arr, part = part_arr
     cdef uint8_t[::1] substitute = substitute_arr
     cdef double[::1] km = km_arr
     for i in range(n):
-        warehouse[i], part[i] = found[i].warehouse, found[i].part
+        row[i], warehouse[i], part[i] = found[i].row, found[i].warehouse, found[i].part
         substitute[i], km[i] = found[i].substitute, found[i].km
-    return warehouse_arr, part_arr, substitute_arr, km_arr
+    return row_arr, warehouse_arr, part_arr, substitute_arr, km_arr

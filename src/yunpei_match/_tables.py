@@ -176,7 +176,8 @@ def float_column(
     if bad.any():
         row = int(np.argmax(bad))
         raise DataError(
-            f"{table}.{name} must be within [{low:g}, {high:g}], got {values[row]!r} at row {row}"
+            f"{table}.{name} must be within [{low:g}, {high:g}], got {float(values[row])!r} "
+            f"at row {row}"
         )
     return np.ascontiguousarray(values)
 

@@ -485,7 +485,8 @@ class Inventory:
         a negative warehouse code gives -1. The kernels' rule, computed over arrays."""
         rule = np.full(len(warehouse), -1, np.int8)
         covers = self._category_rules[self._part_category[np.maximum(part, 0)]]
-        kind = self._warehouses.kind[np.maximum(warehouse, 0)]
+        kinds = self._warehouses.kind
+        kind = kinds[np.maximum(warehouse, 0)] if len(kinds) else np.zeros(len(warehouse), np.uint8)
         for t, (kinds, max_km) in enumerate(zip(self._rule_kinds, self._rule_max_km, strict=True)):
             applies = (rule < 0) & (warehouse >= 0) & (km <= max_km)
             applies &= ((covers >> t) & 1).astype(bool) & ((int(kinds) >> kind) & 1).astype(bool)

@@ -259,7 +259,7 @@ def source_orders(
     cand = inventory.candidates(demand.lines, substitutes, check_max_km(max_km))
     if within is not None:
         cand = _within(inventory, cand, demand.lines.part, inventory.tiers.rank(within))
-    solver = _Solver(cand, cap, max_nodes)
+    solver = _Solver(cand, demand, inventory._ledger.available, cap, max_nodes)
     choice = np.full(len(demand.lines), -1, np.int64)
     optimal = np.ones(demand.n_orders, bool)
     for o in range(demand.n_orders):
@@ -272,7 +272,7 @@ def _within(
     inventory: Inventory, cand: tuple[np.ndarray, ...], part: np.ndarray, target: int
 ) -> tuple[np.ndarray, ...]:
     """The candidates whose warehouse promises the ``target`` tier rank or faster."""
-    indptr, warehouse, _, _, km = cand
+    indptr, _, warehouse, _, _, km = cand
     line = np.repeat(np.arange(len(part)), np.diff(indptr))
     rule = inventory.tier_rules(warehouse, km, part[line])
     keep = (rule >= 0) & (inventory._rule_rank[np.maximum(rule, 0)] <= target)
@@ -335,12 +335,21 @@ def _demands(lines: OrderLines, order: np.ndarray) -> _Demands:
 class _Solver:
     """The cover search of one order at a time over the candidate CSR of all demands."""
 
-    def __init__(self, cand: tuple[np.ndarray, ...], cap: int, max_nodes: int) -> None:
-        indptr, warehouse, part, substitute, km = cand
-        self.indptr = indptr.tolist()
+    def __init__(
+        self,
+        cand: tuple[np.ndarray, ...],
+        demand: _Demands,
+        available: np.ndarray,
+        cap: int,
+        max_nodes: int,
+    ) -> None:
+        indptr, row, warehouse, part, substitute, km = cand
+        self.indptr, self.row = indptr.tolist(), row.tolist()
         self.warehouse, self.part = warehouse.tolist(), part.tolist()
         self.substitute, self.km = substitute.tolist(), km.tolist()
-        self.cap, self.max_nodes = cap, max_nodes
+        self.qty = demand.lines.qty.tolist()
+        self.weight = np.bincount(demand.of_line, minlength=len(demand.lines)).tolist()
+        self.available, self.cap, self.max_nodes = available, cap, max_nodes
 
     def solve(self, lo: int, hi: int) -> tuple[list[int], bool]:
         """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi, optimal."""
@@ -353,17 +362,62 @@ class _Solver:
                 masks[w] = masks.get(w, 0) | bit
                 own[w] = own.get(w, 0) | (0 if self.substitute[c] else bit)
                 km[w] = self.km[c]
-        chosen, optimal = _Cover(masks, own, km, self.max_nodes).best(self.cap)
-        return [self._assign(d, chosen) for d in range(lo, hi)], optimal
+        weights = {1 << i: w for i, w in enumerate(self.weight[lo:hi])}
+        chosen, optimal = _Cover(masks, own, km, weights, self.max_nodes).best(self.cap)
+        choice, as_planned = self._assign(lo, hi, chosen)
+        return choice, optimal and as_planned
 
-    def _assign(self, d: int, chosen: set[int]) -> int:
-        """Best candidate of demand ``d`` among the chosen warehouses: own part, near, low."""
+    def _assign(self, lo: int, hi: int, chosen: set[int]) -> tuple[list[int], bool]:
+        """Give each demand a candidate in the chosen warehouses, within the stock of each row.
+
+        Lines asking for the part itself go first, then those needing a substitute, nearest
+        first. Two demands can compete for one stock row (a part asked for in one line is
+        another line's substitute); a demand left without stock then takes the best other
+        candidate, adding a shipment if the cap allows, and the plan is no longer optimal.
+        """
+        taken: dict[int, int] = {}  # stock row -> units this plan takes from it
+        choice = [-1] * (hi - lo)
+        for substitute in (0, 1):
+            for d in range(lo, hi):
+                if choice[d - lo] < 0:
+                    choice[d - lo] = self._pick(d, taken, chosen, substitute=substitute)
+        as_planned = True
+        for d in range(lo, hi):
+            covered = any(self.warehouse[c] in chosen for c in self._range(d))
+            if choice[d - lo] < 0 and covered:
+                as_planned = False
+                c = self._pick(d, taken, chosen, add=len(chosen) < self.cap)
+                choice[d - lo] = c
+                if c >= 0:
+                    chosen.add(self.warehouse[c])
+        return choice, as_planned
+
+    def _range(self, d: int) -> range:
+        return range(self.indptr[d], self.indptr[d + 1])
+
+    def _pick(
+        self,
+        d: int,
+        taken: dict[int, int],
+        chosen: set[int],
+        *,
+        substitute: int | None = None,
+        add: bool = False,
+    ) -> int:
+        """The best candidate of demand ``d`` with the stock left, -1 if none: in a chosen
+        warehouse (or, with ``add``, any), of one kind (own part 0, substitute 1) if given."""
         best, best_key = -1, None
-        for c in range(self.indptr[d], self.indptr[d + 1]):
-            if self.warehouse[c] in chosen:
-                key = (self.substitute[c], self.km[c], self.warehouse[c], self.part[c])
-                if best_key is None or key < best_key:
-                    best, best_key = c, key
+        for c in self._range(d):
+            row, new = self.row[c], self.warehouse[c] not in chosen
+            if (new and not add) or substitute not in (None, self.substitute[c]):
+                continue
+            if self.available[row] - taken.get(row, 0) < self.qty[d]:
+                continue
+            key = (new, self.substitute[c], self.km[c], self.warehouse[c], self.part[c])
+            if best_key is None or key < best_key:
+                best, best_key = c, key
+        if best >= 0:
+            taken[self.row[best]] = taken.get(self.row[best], 0) + self.qty[d]
         return best
 
 
@@ -371,9 +425,15 @@ class _Cover:
     """Exact cover by branch and bound (see the module docstring), greedy when too long."""
 
     def __init__(
-        self, masks: dict[int, int], own: dict[int, int], km: dict[int, float], nodes: int
+        self,
+        masks: dict[int, int],
+        own: dict[int, int],
+        km: dict[int, float],
+        weights: dict[int, int],
+        nodes: int,
     ) -> None:
         self.masks, self.own, self.km, self.nodes = masks, own, km, nodes
+        self.weights = weights  # demand bit -> order lines it stands for
         self.target = 0
         for mask in masks.values():
             self.target |= mask
@@ -418,7 +478,8 @@ class _Cover:
         own = 0
         for w in chosen:
             own |= self.own[w]
-        key = ((self.target & ~own).bit_count(), km, sorted(chosen))
+        substitutes = sum(self.weights[bit] for bit in _bits(self.target & ~own))
+        key = (substitutes, km, sorted(chosen))
         if self.found is None or key < self.found:
             self.found = key
 
@@ -454,7 +515,7 @@ def _line_table(
     choice: np.ndarray,
     optimal: np.ndarray,
 ) -> pa.Table:
-    _, warehouse, part, substitute, km = cand
+    _, _, warehouse, part, substitute, km = cand
     pick = choice[demand.of_line]
     filled = pick >= 0
     safe = np.maximum(pick, 0)
