@@ -6,12 +6,12 @@ import numpy as np
 import pyarrow as pa
 
 
-def _ids(prefix: str, n: int, width: int) -> pa.Array:
-    """``prefix`` and 1..n zero-padded to ``width`` digits, with no Python string per id."""
-    width = max(width, len(str(n)))
+def _ids(prefix: str, n: int, width: int, start: int = 1) -> pa.Array:
+    """``prefix`` and start..start+n-1 zero-padded to ``width`` digits, no Python string per id."""
+    width = max(width, len(str(start + n - 1)))
     chars = np.empty((n, len(prefix) + width), dtype=np.uint8)
     chars[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), np.uint8)
-    number = np.arange(1, n + 1)
+    number = np.arange(start, start + n)
     for j in range(width):
         chars[:, -1 - j] = ord("0") + number // 10**j % 10
     return _strings(chars)
