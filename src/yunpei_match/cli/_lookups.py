@@ -1,0 +1,352 @@
+"""Quick lookups: one question, a small readable answer.
+
+``fit`` (parts for a vehicle or VIN), ``number`` (a typed part number, or a typo search),
+``vin`` (decode, and with an index the candidate vehicles), ``where`` (the nearest warehouse
+holding a part) and ``offer`` (parts that fit, in stock near a shop). The one-order form of
+``source`` lives with the batch form in :mod:`._source`. They print only the answer: a rich
+table on a terminal, plain aligned text otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow.compute as pc
+
+from ..errors import UnknownIdError
+from ..vin import decode_vin
+from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
+from ._common import (
+    AT_HELP,
+    UsageError,
+    add_quiet,
+    at_position,
+    examples,
+    load_catalog,
+    load_inventory,
+    positive_int,
+)
+from ._output import print_fields, print_table, say
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
+__all__ = ["add_lookups"]
+
+S = "data/samples"
+SHOP = "22.9944,113.7049"
+
+
+def add_lookups(commands: argparse._SubParsersAction) -> None:
+    _add_fit(commands)
+    _add_number(commands)
+    _add_vin(commands)
+    _add_where(commands)
+    _add_offer(commands)
+
+
+def _lookup_parser(
+    commands: argparse._SubParsersAction, name: str, summary: str, description: str, *lines: str
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        name, help=summary, description=description, epilog=examples(*lines)
+    )
+    add_quiet(parser)
+    return parser
+
+
+# -- fit ------------------------------------------------------------------------------------------
+
+
+def _add_fit(commands: argparse._SubParsersAction) -> None:
+    parser = _lookup_parser(
+        commands,
+        "fit",
+        "lookup: the parts that fit one vehicle or VIN",
+        "The parts that fit a vehicle, one row per application (position, qty, note). Give a "
+        "vehicle_id or a VIN: a VIN stands for each vehicle it may be, and lists each one's "
+        "parts.",
+        f"yunpei-match fit {S} V010001 --category 'brake pads' --position front",
+        f"yunpei-match fit {S} LFV2A26F1KM333275 --category 'oil filter'",
+    )
+    parser.add_argument("index", type=Path, metavar="INDEX", help=INDEX_HELP)
+    parser.add_argument("vehicle", metavar="VEHICLE_ID|VIN")
+    parser.add_argument("--category", help="only parts of this category")
+    parser.add_argument("--position", help="only applications at this position (front...)")
+    add_region(parser)
+    parser.set_defaults(run=_fit)
+
+
+def _fit(args: argparse.Namespace) -> None:
+    catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
+    what = f" in {args.category}" if args.category else ""
+    try:
+        code = catalog.vehicle_ids.code(args.vehicle)
+    except UnknownIdError:
+        if len(re.sub(r"[\s.\-]", "", args.vehicle)) != 17:
+            raise UsageError(
+                f"{args.vehicle!r} is neither a vehicle_id of the catalogue "
+                f"({len(catalog.vehicle_ids):,} vehicles) nor a VIN"
+            ) from None
+        _fit_vin(catalog, args, what)
+        return
+    parts = catalog.fitment.parts_for_vehicle(
+        args.vehicle, category=args.category, position=args.position
+    )
+    print_table(parts, title=f"{_vehicle(catalog, code)}: {_parts(parts.num_rows)}{what}")
+
+
+def _fit_vin(catalog: Catalog, args: argparse.Namespace, what: str) -> None:
+    vehicles = catalog.vins.vehicles_for_vin(args.vehicle, region=args.region)
+    if not vehicles.num_rows:
+        raise UsageError(f"no vehicle of the catalogue matches VIN {args.vehicle!r}")
+    print_table(vehicles, title=f"VIN {args.vehicle}: {vehicles.num_rows} candidate vehicles")
+    parts = catalog.fitment.parts_for_vin(args.vehicle, category=args.category, region=args.region)
+    if args.position is not None:
+        parts = parts.filter(pc.equal(parts.column("position"), args.position))
+    say()
+    print_table(parts, title=f"{_parts(parts.num_rows)}{what}, by candidate vehicle")
+
+
+def _vehicle(catalog: Catalog, code: int) -> str:
+    row = catalog.vehicles.slice(code, 1).to_pylist()[0]
+    words = [row.get(k) for k in ("year", "make", "model", "engine", "transmission", "trim")]
+    return f"{row['vehicle_id']} ({' '.join(str(w) for w in words if w is not None)})"
+
+
+def _parts(n: int) -> str:
+    return f"{n:,} part{'s' * (n != 1)}"
+
+
+# -- number ---------------------------------------------------------------------------------------
+
+
+def _add_number(commands: argparse._SubParsersAction) -> None:
+    parser = _lookup_parser(
+        commands,
+        "number",
+        "lookup: what a typed part number is (or, with --search, what it may be)",
+        "The parts of a part number however it was typed (spaces, dashes, case, full-width "
+        "characters do not matter): the part whose own number it is, the parts listing it as "
+        "an OE number, and those of its newest number when it was superseded. With --search, "
+        "the nearest numbers within a few typos instead.",
+        f"yunpei-match number {S} 03C115561H",
+        f"yunpei-match number {S} 'W 712/59' --search --max-edits 2",
+    )
+    parser.add_argument("index", type=Path, metavar="INDEX", help=INDEX_HELP)
+    parser.add_argument("number", metavar="NUMBER")
+    parser.add_argument("--brand", help="only numbers of this brand (not with --search)")
+    parser.add_argument("--search", action="store_true", help="typo-tolerant search")
+    parser.add_argument(
+        "--max-edits", type=int, default=2, help="with --search: largest edit distance (default: 2)"
+    )
+    parser.add_argument(
+        "--limit",
+        type=positive_int,
+        default=5,
+        help="with --search: at most N numbers (default: 5)",
+    )
+    parser.set_defaults(run=_number)
+
+
+def _number(args: argparse.Namespace) -> None:
+    if args.search and args.brand is not None:
+        raise UsageError("--brand narrows a lookup; --search does not take it")
+    numbers = load_catalog(args.index, verbose=False, quiet=args.quiet).numbers
+    if args.search:
+        hits = numbers.search(args.number, max_edits=args.max_edits, limit=args.limit)
+        if not hits.num_rows:
+            say(f"no number within {args.max_edits} edits of {args.number!r}")
+            return
+        print_table(hits, title=f"numbers within {args.max_edits} edits of {args.number!r}")
+        return
+    rows = numbers.lookup(args.number, brand=args.brand)
+    if not rows.num_rows:
+        brand = f" of brand {args.brand!r}" if args.brand is not None else ""
+        raise UsageError(
+            f"number {args.number!r}{brand} is not in the catalogue; "
+            "try --search for the numbers within a few typos"
+        )
+    title = f"{args.number!r}: {_parts(rows.num_rows)}"
+    if any(rows.column("via_supersession").to_pylist()):
+        title += f"; superseded, the newest number is {numbers.latest(args.number)!r}"
+    print_table(rows, title=title)
+
+
+# -- vin ------------------------------------------------------------------------------------------
+
+
+def _add_vin(commands: argparse._SubParsersAction) -> None:
+    parser = _lookup_parser(
+        commands,
+        "vin",
+        "lookup: validate and decode one VIN (with an index: its vehicles)",
+        "Validate and decode a VIN: maker, country, model years, plant, serial. With INDEX "
+        "also the catalogue's candidate vehicles. An invalid VIN is decoded as far as it goes "
+        "and ends with exit status 2.",
+        "yunpei-match vin LFV2A21K6A3092399",
+        f"yunpei-match vin LFV2A26F1KM333275 {S}",
+        "yunpei-match vin WP0ZZZ99ZTS392124 --region eu",
+    )
+    parser.add_argument("vin", metavar="VIN")
+    parser.add_argument("index", type=Path, metavar="INDEX", nargs="?", help=INDEX_HELP)
+    add_region(parser)
+    parser.set_defaults(run=_vin)
+
+
+def _vin(args: argparse.Namespace) -> None:
+    d = decode_vin(args.vin, region=args.region)
+    origin = ", ".join(x for x in (d.origin_country, d.origin_area) if x) or None
+    print_fields(
+        [
+            ("valid", d.valid),
+            ("reasons", d.reasons),
+            ("warnings", d.warnings),
+            ("maker", d.maker),
+            ("country", d.country),
+            ("origin", origin),
+            ("wmi vds vis", " ".join(x for x in (d.wmi, d.vds, d.vis) if x) or None),
+            ("check digit ok", d.check_digit_ok),
+            ("model years", d.model_years),
+            ("plant", d.plant),
+            ("serial", d.serial),
+        ],
+        title=f"VIN {d.vin} ({args.region} rules)",
+    )
+    if not d.valid:
+        raise UsageError(
+            f"VIN {d.vin!r} is invalid under the {args.region} rules: {', '.join(d.reasons)}"
+        )
+    if args.index is None:
+        return
+    catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
+    vehicles = catalog.vins.vehicles_for_vin(args.vin, region=args.region)
+    say()
+    if not vehicles.num_rows:
+        say("no vehicle of the catalogue matches it")
+        return
+    print_table(vehicles, title=f"{vehicles.num_rows} candidate vehicles")
+
+
+# -- where ----------------------------------------------------------------------------------------
+
+
+def _add_where(commands: argparse._SubParsersAction) -> None:
+    parser = _lookup_parser(
+        commands,
+        "where",
+        "lookup: the nearest warehouse holding a part, and its offer",
+        "The nearest warehouse holding QTY of a part (or, when none does, of an "
+        "interchangeable part) from a shop, with the delivery tier it promises.",
+        f"yunpei-match where {S} P0100005 --at {SHOP}",
+        f"yunpei-match where {S} P0100005 --at {SHOP} --qty 50 --fastest",
+    )
+    parser.add_argument("index", type=Path, metavar="INDEX", help=INDEX_HELP)
+    parser.add_argument("part", metavar="PART_ID")
+    parser.add_argument("--at", type=at_position, required=True, metavar="LAT,LON", help=AT_HELP)
+    parser.add_argument("--qty", type=positive_int, default=1, help="how many (default: 1)")
+    add_stock(parser)
+    add_max_km(parser)
+    parser.add_argument(
+        "--fastest", action="store_true", help="rank by delivery tier first, then distance"
+    )
+    add_substitutes(parser)
+    parser.set_defaults(run=_where)
+
+
+def _where(args: argparse.Namespace) -> None:
+    catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
+    inventory = load_inventory(catalog, args.index, args.stock, verbose=False)
+    lat, lon = args.at
+    offer = inventory.nearest_stocked(
+        args.part,
+        lat,
+        lon,
+        qty=args.qty,
+        substitutes=args.substitutes,
+        max_km=args.max_km,
+        fastest=args.fastest,
+    )
+    if offer is None:
+        alternatives = " or of an interchangeable part" if args.substitutes else ""
+        reach = f" within {args.max_km:g} km" if args.max_km is not None else ""
+        say(f"no warehouse{reach} holds {args.qty} of {args.part}{alternatives}")
+        return
+    sites = inventory.warehouses
+    site = sites.filter(pc.equal(sites.column("warehouse_id"), offer.warehouse_id))
+    place = site.select([c for c in ("name", "city", "kind") if c in site.column_names])
+    stock = inventory.stock_of(offer.part_id)
+    here = stock.filter(pc.equal(stock.column("warehouse_id"), offer.warehouse_id))
+    print_fields(
+        [
+            ("part", _part(catalog, args.part)),
+            ("shop", f"{lat}, {lon}"),
+            ("qty", args.qty),
+            ("warehouse", f"{offer.warehouse_id} ({', '.join(place.to_pylist()[0].values())})"),
+            ("available there", here.column("available")[0].as_py() if here.num_rows else None),
+            ("distance", f"{offer.km:.1f} km"),
+            ("tier", f"{offer.tier} ({offer.hours:g} h)" if offer.tier else None),
+            ("ships", _part(catalog, offer.part_id)),
+            ("substitute", offer.substitute),
+        ],
+        title=f"nearest stock of {args.part}",
+    )
+
+
+def _part(catalog: Catalog, part_id: str) -> str:
+    row = catalog.parts.slice(catalog.part_ids.code(part_id), 1).to_pylist()[0]
+    return f"{part_id} ({row['brand']} {row['part_number']}, {row['category']})"
+
+
+# -- offer ----------------------------------------------------------------------------------------
+
+
+def _add_offer(commands: argparse._SubParsersAction) -> None:
+    parser = _lookup_parser(
+        commands,
+        "offer",
+        "lookup: parts that fit a vehicle or VIN, in stock near a shop",
+        "The parts that fit a vehicle (or each vehicle a VIN may be) in a category, and their "
+        "interchangeable parts, each with its best warehouse: fastest tier first, then "
+        "distance, then fitting parts before substitutes.",
+        f"yunpei-match offer {S} --vin LFV2A26F1KM333275 --category 'oil filter' --at {SHOP}",
+        f"yunpei-match offer {S} --vehicle V070010 --category 'brake pads' --at 31.23,121.47",
+    )
+    parser.add_argument("index", type=Path, metavar="INDEX", help=INDEX_HELP)
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--vehicle", metavar="VEHICLE_ID")
+    who.add_argument("--vin")
+    parser.add_argument("--category", required=True)
+    parser.add_argument("--at", type=at_position, required=True, metavar="LAT,LON", help=AT_HELP)
+    parser.add_argument("--qty", type=positive_int, default=1, help="how many (default: 1)")
+    parser.add_argument(
+        "--limit", type=positive_int, default=10, help="at most N offers (default: 10)"
+    )
+    add_stock(parser)
+    add_substitutes(parser)
+    parser.set_defaults(run=_offer)
+
+
+def _offer(args: argparse.Namespace) -> None:
+    catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
+    inventory = load_inventory(catalog, args.index, args.stock, verbose=False)
+    lat, lon = args.at
+    found = catalog.offers(
+        vehicle_id=args.vehicle,
+        vin=args.vin,
+        category=args.category,
+        lat=lat,
+        lon=lon,
+        qty=args.qty,
+        inventory=inventory,
+        limit=args.limit,
+        substitutes=args.substitutes,
+    )
+    who = args.vehicle or f"VIN {args.vin}"
+    if not found.num_rows:
+        say(f"nothing in stock for {who}, {args.category}, near {lat}, {lon}")
+        return
+    print_table(found, title=f"offers for {who}, {args.category}, at {lat}, {lon}")
