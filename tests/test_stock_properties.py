@@ -84,6 +84,12 @@ def networks(draw):
             part_group if draw(st.booleans()) else np.empty(0, np.int32),
             group_indptr.astype(np.int64),
             group_part,
+            np.sort(
+                np.array(
+                    draw(st.lists(st.integers(0, 2), min_size=n_warehouses, max_size=n_warehouses)),
+                    np.int32,
+                )
+            ),
         ),
         "lines": (
             np.array([lat for lat, _ in lines], np.float64),
@@ -120,6 +126,67 @@ def networks(draw):
         ),
         "max_km": draw(st.sampled_from([math.inf, 100.0, 1500.0])),
     }
+
+
+@st.composite
+def popular_parts(draw):
+    """Networks where parts sit in dozens of warehouses: the kernel skips rows by cluster.
+
+    Warehouses come around a few city centres; the clusters are any partition (contiguous or
+    not, tight or absurd), since they may change how fast the kernel is, never what it finds.
+    """
+    n_warehouses = draw(st.integers(30, 80))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    centre = np.array(CITIES[:6])[rng.integers(0, 6, n_warehouses)]
+    lat = centre[:, 0] + rng.normal(0, draw(st.sampled_from([0.01, 0.2, 3.0])), n_warehouses)
+    lon = centre[:, 1] + rng.normal(0, 0.2, n_warehouses)
+    n_parts = 4
+    held = rng.random((n_parts, n_warehouses)) < draw(st.sampled_from([0.3, 0.7, 1.0]))
+    part, warehouse = np.nonzero(held)
+    indptr = np.r_[0, np.cumsum(held.sum(1))].astype(np.int64)
+    clusters = draw(st.sampled_from(["tight", "random", "one"]))
+    cluster = {
+        "tight": np.sort(rng.integers(0, max(n_warehouses // 8, 1), n_warehouses)),
+        "random": rng.integers(0, 9, n_warehouses),
+        "one": np.zeros(n_warehouses),
+    }[clusters].astype(np.int32)
+    n_lines = 40
+    lines = np.array(CITIES)[rng.integers(0, len(CITIES), n_lines)] + rng.normal(
+        0, 0.3, (n_lines, 2)
+    )
+    return {
+        "index": (
+            indptr,
+            warehouse.astype(np.int32),
+            rng.integers(0, 4, len(part)).astype(np.int64),
+            np.clip(lat, -90, 90),
+            lon,
+            rng.integers(0, 2, n_warehouses).astype(np.uint8),
+            np.empty(0, np.int32),
+            np.zeros(1, np.int64),
+            np.empty(0, np.int32),
+            cluster,
+        ),
+        "lines": (
+            np.ascontiguousarray(np.clip(lines[:, 0], -90, 90)),
+            np.ascontiguousarray(lines[:, 1]),
+            rng.integers(-1, n_parts, n_lines).astype(np.int32),
+            rng.integers(1, 4, n_lines).astype(np.int64),
+        ),
+        "line_rules": np.full(n_lines, 3, np.uint32),
+        "rules": (
+            np.array([1, 3], np.uint8),
+            np.array([50.0, math.inf]),
+            np.array([0, 1], np.int32),
+        ),
+        "max_km": draw(st.sampled_from([math.inf, 300.0])),
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays=popular_parts(), fastest=st.booleans())
+def test_nearest_skips_rows_without_changing_answers(arrays, fastest) -> None:
+    test_nearest_matches_brute_force.hypothesis.inner_test(arrays, False, fastest)
 
 
 def _both(arrays):

@@ -48,7 +48,9 @@ class StockIndex:
         part_group: np.ndarray,
         group_indptr: np.ndarray,
         group_part: np.ndarray,
+        warehouse_cluster: np.ndarray,
     ) -> None:
+        # The clusters only let the kernel skip rows; the answers do not depend on them.
         self.stock_indptr = stock_indptr
         self.stock_warehouse = stock_warehouse
         self.available = available

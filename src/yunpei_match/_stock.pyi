@@ -29,6 +29,7 @@ class StockIndex:
         part_group: _I32,
         group_indptr: _I64,
         group_part: _I32,
+        warehouse_cluster: _I32,
     ) -> None: ...
     def nearest(
         self,

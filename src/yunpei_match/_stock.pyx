@@ -18,6 +18,15 @@ of the sphere grows with the great-circle distance, so candidates are compared b
 (five flops, no trigonometry) and only the chosen one gets its distance in km, by haversine with
 R = 6371.0088 km. Near-equal distances (within ~1e-9 km) may therefore order either way.
 
+Popular parts sit in hundreds of warehouses, and an order line for one would visit them all. The
+Python side groups warehouses into small spatial *clusters* (about eight warehouses each, so a
+city's warehouses mostly share one) and numbers them cluster by cluster, so the rows of a part
+held by a cluster form a *run*. Each cluster has a bounding ball (centre, chord radius). For a
+part with many rows the query measures its distance to the centres of the part's clusters,
+scans the run of the nearest first, then skips every run whose ball lies farther than the best
+warehouse found. It is exact (no warehouse in a ball is nearer than the ball's surface) and, at
+scale L, visits a few per cent of a popular part's rows instead of all of them.
+
 Interchange groups (from the number index) are a CSR ``group_indptr`` / ``group_part`` with
 ``part_group[p]`` the group of part ``p``: when no warehouse holds enough of a part itself, its
 group's other parts are searched and the answer is marked as a substitute.
@@ -58,8 +67,17 @@ cdef struct Candidate:
     uint8_t substitute
 
 
+cdef struct Best:
+    int32_t rank  # tier rank when ranking by tier, else 0
+    double chord2
+    int32_t warehouse
+    int32_t part
+
+
 cdef enum:
     PIPELINE = 16  # lines between fetching a part's stock rows and reading them
+    MIN_RUN_ROWS = 24  # parts with fewer stock rows are scanned row by row
+    MAX_RUNS = 256  # ... and so are parts spread over more clusters than this
 
 
 cdef inline double _haversine_km(double lat1, double lon1, double lat2, double lon2) noexcept nogil:
@@ -143,22 +161,31 @@ cdef class StockIndex:
         Warehouse kind codes (< 8).
     part_group, group_indptr, group_part : int32, int64, int32 arrays
         Interchange groups; ``part_group`` may be empty when there are none.
+    warehouse_cluster : int32 array
+        Spatial cluster of each warehouse, non-decreasing along the codes (see the module
+        docstring); any partition gives the same answers, a good one answers faster.
     """
 
     cdef const int64_t[::1] stock_indptr
     cdef const int32_t[::1] stock_warehouse
     cdef const int64_t[::1] available
-    cdef double[::1] lat, lon, x, y, z
+    cdef double[::1] lat, lon
+    cdef double[:, ::1] xyz  # unit vector per warehouse, padded to 32 bytes: one load each
     cdef const uint8_t[::1] kind
     cdef const int32_t[::1] part_group
     cdef const int64_t[::1] group_indptr
     cdef const int32_t[::1] group_part
+    cdef double[:, ::1] ball  # per cluster: centre x, y, z and chord radius
+    cdef int64_t[::1] run_indptr  # CSR part -> runs (none for parts of few rows)
+    # Per run: its first row's offset in the part (low 16 bits) and its cluster (high 16):
+    # four bytes a run, so that reading them costs less than reading the rows they skip.
+    cdef uint32_t[::1] run_packed
 
     def __init__(self, const int64_t[::1] stock_indptr, const int32_t[::1] stock_warehouse,
                  const int64_t[::1] available, const double[::1] warehouse_lat,
                  const double[::1] warehouse_lon, const uint8_t[::1] warehouse_kind,
                  const int32_t[::1] part_group, const int64_t[::1] group_indptr,
-                 const int32_t[::1] group_part):
+                 const int32_t[::1] group_part, const int32_t[::1] warehouse_cluster):
         cdef Py_ssize_t w, n = warehouse_lat.shape[0]
         self.stock_indptr = stock_indptr
         self.stock_warehouse = stock_warehouse
@@ -168,16 +195,81 @@ cdef class StockIndex:
         self.group_indptr = group_indptr
         self.group_part = group_part
         self.lat, self.lon = np.empty(n), np.empty(n)
-        self.x, self.y, self.z = np.empty(n), np.empty(n), np.empty(n)
+        self.xyz = np.zeros((max(n, 1), 4))
         for w in range(n):
             self.lat[w] = warehouse_lat[w] * _RADIANS
             self.lon[w] = warehouse_lon[w] * _RADIANS
-            self.x[w] = cos(self.lat[w]) * cos(self.lon[w])
-            self.y[w] = cos(self.lat[w]) * sin(self.lon[w])
-            self.z[w] = sin(self.lat[w])
+            self.xyz[w, 0] = cos(self.lat[w]) * cos(self.lon[w])
+            self.xyz[w, 1] = cos(self.lat[w]) * sin(self.lon[w])
+            self.xyz[w, 2] = sin(self.lat[w])
+        self._fit_balls(warehouse_cluster)
+        self._find_runs(warehouse_cluster)
+
+    def _fit_balls(self, const int32_t[::1] cluster):
+        """Centre = mean of the cluster's unit vectors; radius = the largest chord to one."""
+        cdef Py_ssize_t w, c, n = cluster.shape[0], n_clusters = 0
+        cdef double d
+        for w in range(n):
+            n_clusters = max(n_clusters, cluster[w] + 1)
+        self.ball = np.zeros((max(n_clusters, 1), 4))
+        count = np.zeros(max(n_clusters, 1))
+        cdef double[::1] counts = count
+        for w in range(n):
+            c = cluster[w]
+            self.ball[c, 0] += self.xyz[w, 0]
+            self.ball[c, 1] += self.xyz[w, 1]
+            self.ball[c, 2] += self.xyz[w, 2]
+            counts[c] += 1
+        for c in range(n_clusters):
+            if counts[c]:
+                self.ball[c, 0] /= counts[c]
+                self.ball[c, 1] /= counts[c]
+                self.ball[c, 2] /= counts[c]
+        for w in range(n):
+            c = cluster[w]
+            d = sqrt(self._chord2(w, self.ball[c, 0], self.ball[c, 1], self.ball[c, 2]))
+            # Widened by a hair so that rounding never puts a warehouse outside its ball.
+            self.ball[c, 3] = max(self.ball[c, 3], d * (1.0 + 1e-12) + 1e-12)
+
+    def _find_runs(self, const int32_t[::1] cluster):
+        """The runs of rows in one cluster of every part with at least MIN_RUN_ROWS rows."""
+        cdef Py_ssize_t n_parts = self.stock_indptr.shape[0] - 1, p
+        cdef int64_t r, start, n_runs = 0
+        cdef int64_t[::1] indptr = np.zeros(n_parts + 1, np.int64)
+        for p in range(n_parts):
+            n_runs += self._count_runs(p, cluster)
+            indptr[p + 1] = n_runs
+        self.run_indptr = indptr
+        self.run_packed = np.zeros(n_runs, np.uint32)
+        n_runs = 0
+        for p in range(n_parts):
+            if indptr[p + 1] == indptr[p]:
+                continue
+            start = self.stock_indptr[p]
+            for r in range(start, self.stock_indptr[p + 1]):
+                if r == start or \
+                        cluster[self.stock_warehouse[r]] != cluster[self.stock_warehouse[r - 1]]:
+                    self.run_packed[n_runs] = <uint32_t> (r - start) | \
+                        (<uint32_t> cluster[self.stock_warehouse[r]] << 16)
+                    n_runs += 1
+
+    cdef int64_t _count_runs(self, Py_ssize_t p, const int32_t[::1] cluster):
+        """Runs of part ``p``, or 0 when it is scanned row by row (few rows, or offsets or
+        cluster numbers too large to pack in 16 bits)."""
+        cdef int64_t r, start = self.stock_indptr[p], stop = self.stock_indptr[p + 1], runs = 0
+        if stop - start < MIN_RUN_ROWS or stop - start > 65535:
+            return 0
+        for r in range(start, stop):
+            if cluster[self.stock_warehouse[r]] > 65535:
+                return 0
+            if r == start or cluster[self.stock_warehouse[r]] != \
+                    cluster[self.stock_warehouse[r - 1]]:
+                runs += 1
+        return runs if runs <= MAX_RUNS else 0
 
     cdef inline double _chord2(self, int32_t w, double x, double y, double z) noexcept nogil:
-        cdef double dx = self.x[w] - x, dy = self.y[w] - y, dz = self.z[w] - z
+        cdef const double* v = &self.xyz[w, 0]
+        cdef double dx = v[0] - x, dy = v[1] - y, dz = v[2] - z
         return dx * dx + dy * dy + dz * dz
 
     cdef inline int32_t _rank(self, int32_t w, double chord2, uint32_t rules,
@@ -191,35 +283,128 @@ cdef class StockIndex:
                 return rule_rank[t]
         return 1 << 30
 
-    cdef int64_t _best_row(self, int32_t p, int64_t need, double x, double y, double z,
-                           double limit, bint fastest, uint32_t rules,
-                           const uint8_t[::1] rule_kinds, const double[::1] rule_chord2,
-                           const int32_t[::1] rule_rank, int32_t* best_tier,
-                           double* best_chord2, int32_t* best_w, int32_t* best_p) noexcept nogil:
-        """Fold part ``p``'s rows into the best so far, by (tier if fastest, chord, w, p).
+    cdef bint _fold_rows(self, int32_t p, int64_t need, double x, double y, double z,
+                         double limit, bint fastest, uint32_t rules,
+                         const uint8_t[::1] rule_kinds, const double[::1] rule_chord2,
+                         const int32_t[::1] rule_rank, Best* best) noexcept nogil:
+        """Fold part ``p``'s rows into ``best``, by (tier rank if fastest, chord, w, p).
 
-        Returns the last row that became the best, or -1 when none did.
+        Returns whether any row qualified. A part with runs is searched run by run (see the
+        module docstring). A run is skipped only when no row in it could win: its ball lies
+        farther than the best so far and, ranking by tier, the best has the fastest tier.
         """
-        cdef int64_t r, found = -1
-        cdef int32_t w, tier = 0
-        cdef double c
-        for r in range(self.stock_indptr[p], self.stock_indptr[p + 1]):
-            if self.available[r] < need:
+        cdef int64_t start = self.stock_indptr[p], stop = self.stock_indptr[p + 1]
+        cdef int64_t first, n_runs, b, nearest = 0, lo, hi
+        cdef const uint32_t* runs
+        cdef double centre[MAX_RUNS]
+        cdef double reach, s, known = -1.0
+        cdef bint found
+        if stop - start < MIN_RUN_ROWS:  # most parts: no need to look at the runs at all
+            n_runs = 0
+        else:
+            first, n_runs = self.run_indptr[p], self.run_indptr[p + 1] - self.run_indptr[p]
+        if n_runs == 0:
+            return self._fold_range(p, start, stop, need, x, y, z, limit, fastest, rules,
+                                    rule_kinds, rule_chord2, rule_rank, best)
+        runs = &self.run_packed[first]
+        for b in range(n_runs):
+            centre[b] = self._ball_chord2(runs[b] >> 16, x, y, z)
+            nearest = b if centre[b] < centre[nearest] else nearest
+        lo, hi = _run_rows(runs, nearest, n_runs, start, stop)
+        found = self._fold_range(p, lo, hi, need, x, y, z, limit, fastest, rules, rule_kinds,
+                                 rule_chord2, rule_rank, best)
+        for b in range(n_runs):
+            if b == nearest:
                 continue
-            w = self.stock_warehouse[r]
-            c = self._chord2(w, x, y, z)
+            if best.chord2 < INFINITY and (not fastest or best.rank == 0):
+                if best.chord2 != known:  # the square root only when the best has changed
+                    known, s = best.chord2, sqrt(best.chord2)
+                reach = s + self.ball[runs[b] >> 16, 3]
+                if centre[b] > reach * reach:
+                    continue
+            lo, hi = _run_rows(runs, b, n_runs, start, stop)
+            if self._fold_range(p, lo, hi, need, x, y, z, limit, fastest, rules, rule_kinds,
+                                rule_chord2, rule_rank, best):
+                found = True
+        return found
+
+    cdef inline void _prefetch(self, const int32_t[::1] line_part, Py_ssize_t i,
+                               Py_ssize_t n) noexcept nogil:
+        """Software pipeline over the lines: each memory level of line ``i + k * PIPELINE``
+        is fetched while line ``i`` is answered, so the misses of many lines overlap.
+
+        Three lines ahead: the part's row offsets. Two: its runs' offsets (popular parts) or
+        its first rows. One: its runs.
+        """
+        cdef Py_ssize_t ahead = i + 3 * PIPELINE
+        cdef int32_t p
+        cdef int64_t start, stop
+        if ahead < n and line_part[ahead] >= 0:
+            __builtin_prefetch(&self.stock_indptr[line_part[ahead]])
+        ahead = i + 2 * PIPELINE
+        if ahead < n and line_part[ahead] >= 0:
+            p = line_part[ahead]
+            start, stop = self.stock_indptr[p], self.stock_indptr[p + 1]
+            if stop - start >= MIN_RUN_ROWS:
+                __builtin_prefetch(&self.run_indptr[p])
+            elif start < stop:
+                __builtin_prefetch(&self.stock_warehouse[start])
+                __builtin_prefetch(&self.available[start])
+        ahead = i + PIPELINE
+        if ahead < n and line_part[ahead] >= 0:
+            p = line_part[ahead]
+            if self.stock_indptr[p + 1] - self.stock_indptr[p] >= MIN_RUN_ROWS and \
+                    self.run_indptr[p] < self.run_indptr[p + 1]:
+                __builtin_prefetch(&self.run_packed[self.run_indptr[p]])
+                __builtin_prefetch(&self.run_packed[self.run_indptr[p]] + 16)
+
+    cdef inline double _ball_chord2(self, uint32_t cluster, double x, double y, double z
+                                    ) noexcept nogil:
+        cdef double dx = self.ball[cluster, 0] - x, dy = self.ball[cluster, 1] - y
+        cdef double dz = self.ball[cluster, 2] - z
+        return dx * dx + dy * dy + dz * dz
+
+    cdef bint _fold_range(self, int32_t p, int64_t start, int64_t stop, int64_t need, double x,
+                          double y, double z, double limit, bint fastest, uint32_t rules,
+                          const uint8_t[::1] rule_kinds, const double[::1] rule_chord2,
+                          const int32_t[::1] rule_rank, Best* best) noexcept nogil:
+        """Fold rows ``start..stop`` of part ``p`` into ``best``; whether any qualified.
+
+        The loop reads raw pointers and keeps the best in locals: through the struct the
+        compiler would reload everything after every store.
+        """
+        if start >= stop:
+            return False
+        cdef const int64_t* available = &self.available[0]
+        cdef const int32_t* warehouse = &self.stock_warehouse[0]
+        cdef const double* xyz = &self.xyz[0, 0]
+        cdef const double* v
+        cdef int64_t r
+        cdef int32_t w, rank = 0, best_rank = best.rank, best_w = best.warehouse
+        cdef int32_t best_p = best.part
+        cdef double c, dx, dy, dz, best_c = best.chord2
+        cdef bint found = False
+        for r in range(start, stop):
+            if available[r] < need:
+                continue
+            w = warehouse[r]
+            v = xyz + 4 * w
+            dx, dy, dz = v[0] - x, v[1] - y, v[2] - z
+            c = dx * dx + dy * dy + dz * dz
             if c > limit:
                 continue
+            found = True
             if fastest:
-                tier = self._rank(w, c, rules, rule_kinds, rule_chord2, rule_rank)
-                if tier > best_tier[0]:
+                if best_rank == 0 and c > best_c:
+                    continue  # the fastest tier is taken: only nearer can win
+                rank = self._rank(w, c, rules, rule_kinds, rule_chord2, rule_rank)
+                if rank > best_rank:
                     continue
-                if tier < best_tier[0]:
-                    best_chord2[0] = INFINITY
-            if c < best_chord2[0] or (c == best_chord2[0] and (
-                    w < best_w[0] or (w == best_w[0] and p < best_p[0]))):
-                best_tier[0], best_chord2[0], best_w[0], best_p[0] = tier, c, w, p
-                found = r
+                if rank < best_rank:
+                    best_c = INFINITY
+            if c < best_c or (c == best_c and (w < best_w or (w == best_w and p < best_p))):
+                best_rank, best_c, best_w, best_p = rank, c, w, p
+        best.rank, best.chord2, best.warehouse, best.part = best_rank, best_c, best_w, best_p
         return found
 
     def nearest(self, const double[::1] line_lat, const double[::1] line_lon,
@@ -246,7 +431,7 @@ cdef class StockIndex:
         tier : int8 array
             The tier rule that applies at that warehouse and distance, -1 for none.
         """
-        cdef Py_ssize_t n = line_part.shape[0], i, ahead
+        cdef Py_ssize_t n = line_part.shape[0], i
         warehouse_arr = np.full(n, -1, np.int32)
         part_arr = np.full(n, -1, np.int32)
         substitute_arr = np.zeros(n, np.uint8)
@@ -258,45 +443,38 @@ cdef class StockIndex:
         cdef int8_t[::1] out_tier = tier_arr
         cdef double[::1] rule_chord2 = np.array([_chord2_of_km(t) for t in rule_max_km], float)
         cdef double limit = _chord2_of_km(max_km)
-        cdef int32_t p, g, best_tier, best_w, best_p
-        cdef int64_t k, best
-        cdef double lat, lon, x, y, z, best_chord2
+        cdef int32_t p, g
+        cdef int64_t k
+        cdef double lat, lon, x, y, z
+        cdef Best best
+        cdef bint found
         cdef bint grouped = substitutes and self.part_group.shape[0] > 0
         with nogil:
             for i in range(n):
-                ahead = i + 2 * PIPELINE
-                if ahead < n and line_part[ahead] >= 0:
-                    __builtin_prefetch(&self.stock_indptr[line_part[ahead]])
-                ahead = i + PIPELINE
-                if ahead < n and line_part[ahead] >= 0:
-                    k = self.stock_indptr[line_part[ahead]]
-                    if k < self.stock_indptr[line_part[ahead] + 1]:
-                        __builtin_prefetch(&self.stock_warehouse[k])
-                        __builtin_prefetch(&self.available[k])
+                self._prefetch(line_part, i, n)
                 p = line_part[i]
                 if p < 0:
                     continue
                 lat, lon = line_lat[i] * _RADIANS, line_lon[i] * _RADIANS
                 x, y, z = cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat)
-                best_tier, best_chord2, best_w, best_p = 2147483647, INFINITY, -1, -1
-                best = self._best_row(p, line_qty[i], x, y, z, limit, fastest, line_rules[i],
-                                      rule_kinds, rule_chord2, rule_rank, &best_tier,
-                                      &best_chord2, &best_w, &best_p)
-                if best < 0 and grouped:
+                best.rank, best.chord2, best.warehouse, best.part = 2147483647, INFINITY, -1, -1
+                found = self._fold_rows(p, line_qty[i], x, y, z, limit, fastest, line_rules[i],
+                                        rule_kinds, rule_chord2, rule_rank, &best)
+                if not found and grouped:
                     g = self.part_group[p]
                     for k in range(self.group_indptr[g], self.group_indptr[g + 1]):
-                        if self.group_part[k] != p and self._best_row(
+                        if self.group_part[k] != p and self._fold_rows(
                                 self.group_part[k], line_qty[i], x, y, z, limit, fastest,
-                                line_rules[i], rule_kinds, rule_chord2, rule_rank, &best_tier,
-                                &best_chord2, &best_w, &best_p) >= 0:
-                            best = 1
-                    out_sub[i] = best >= 0
-                if best < 0:
+                                line_rules[i], rule_kinds, rule_chord2, rule_rank, &best):
+                            found = True
+                    out_sub[i] = found
+                if not found:
                     continue
-                out_w[i], out_p[i] = best_w, best_p
-                out_km[i] = _haversine_km(lat, lon, self.lat[best_w], self.lon[best_w])
-                out_tier[i] = self._tier_of_km(best_w, out_km[i], line_rules[i], rule_kinds,
-                                               rule_max_km)
+                out_w[i], out_p[i] = best.warehouse, best.part
+                out_km[i] = _haversine_km(lat, lon, self.lat[best.warehouse],
+                                          self.lon[best.warehouse])
+                out_tier[i] = self._tier_of_km(best.warehouse, out_km[i], line_rules[i],
+                                               rule_kinds, rule_max_km)
         return warehouse_arr, part_arr, substitute_arr, km_arr, tier_arr
 
     cdef inline int8_t _tier_of_km(self, int32_t w, double km, uint32_t rules,
@@ -363,6 +541,13 @@ cdef class StockIndex:
                                                 lon, limit, &found)
                 indptr[i + 1] = found.size()
         return (indptr_arr, *_candidate_arrays(found))
+
+
+cdef inline (int64_t, int64_t) _run_rows(const uint32_t* runs, int64_t b, int64_t n_runs,
+                                         int64_t start, int64_t stop) noexcept nogil:
+    """Stock rows of run ``b`` of a part whose rows are ``start..stop``."""
+    return (start + (runs[b] & 0xFFFF),
+            start + (runs[b + 1] & 0xFFFF) if b + 1 < n_runs else stop)
 
 
 cdef tuple _candidate_arrays(vector[Candidate]& found):

@@ -31,6 +31,7 @@ import os
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _stock
 from ._ids import OnUnknown
@@ -126,6 +128,7 @@ class Inventory:
             numbers.part_group,
             numbers.group_indptr,
             numbers.group_part,
+            warehouses.cluster,
         )
         starts = catalog._links.category_start
         self._part_category = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
@@ -231,13 +234,14 @@ class Inventory:
 
     # -- what is where ------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def warehouses(self) -> pa.Table:
-        """The warehouses, sorted by ``warehouse_id`` (with ``kind`` filled in)."""
-        return self._warehouses.table
+        """The warehouses, sorted by ``warehouse_id``, with ``kind`` filled in."""
+        table = self._warehouses.table
+        return table.take(pc.sort_indices(table, [("warehouse_id", "ascending")]))
 
     def stock_of(self, part_id: str) -> pa.Table:
-        """Where a part is: ``warehouse_id``, ``on_hand`` and ``available`` (not reserved).
+        """Where a part is, by ``warehouse_id``: ``on_hand`` and ``available`` (not reserved).
 
         Examples
         --------
@@ -248,12 +252,14 @@ class Inventory:
         ['warehouse_id', 'on_hand', 'available']
         """
         part = self.catalog.part_ids.code(part_id)
-        rows = slice(self._indptr[part], self._indptr[part + 1])
+        rows = np.arange(self._indptr[part], self._indptr[part + 1])
+        ids = self._warehouses.ids.ids.take(pa.array(self._warehouse[rows]))
+        rows = rows[pc.sort_indices(ids).to_numpy()]
         return pa.table(
             {
                 "warehouse_id": self._warehouses.ids.decode(self._warehouse[rows]),
-                "on_hand": self._ledger.on_hand[rows].copy(),
-                "available": self._ledger.available[rows].copy(),
+                "on_hand": self._ledger.on_hand[rows],
+                "available": self._ledger.available[rows],
             }
         )
 
@@ -291,7 +297,8 @@ class Inventory:
         Returns
         -------
         Offer or None
-            None when nothing qualifies. Ties in distance go to the lower ``warehouse_id``.
+            None when nothing qualifies. Of warehouses at the same place (a tie in distance),
+            the lower ``warehouse_id`` ships.
 
         Raises
         ------
