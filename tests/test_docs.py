@@ -24,3 +24,16 @@ def test_python_examples_run(document: Path, tmp_path: Path, monkeypatch) -> Non
     namespace: dict[str, object] = {}
     for block in blocks:  # one namespace: later blocks build on earlier ones, as a reader does
         exec(compile(block, str(document), "exec"), namespace)
+
+
+def test_api_reference_is_up_to_date() -> None:
+    """docs/api.md is what tools/make_api_docs.py writes from the current docstrings."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from make_api_docs import render
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    written = (ROOT / "docs" / "api.md").read_text("utf-8")
+    assert written == render(), "docs/api.md is stale: run python tools/make_api_docs.py"
