@@ -101,6 +101,9 @@ class IdDictionary:
         self.plural = plural
         self._kernels = kernels
         self._table: Any = None
+        # The last dictionary mapped, kept alive so that its buffers' addresses identify it:
+        # the chunks of one column, and repeated calls on one table, share their dictionary.
+        self._last_dictionary: tuple[tuple[int, ...], pa.Array, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -146,7 +149,7 @@ class IdDictionary:
         """Codes of one chunk, -1 for unknown or null; a dictionary chunk maps its dictionary."""
         table = self.lookup_table()
         if pa.types.is_dictionary(chunk.type):
-            mapped = np.append(table.find_many(*string_buffers(chunk.dictionary)), -1)
+            mapped = self._dictionary_codes(chunk.dictionary)
             indices = chunk.indices
             if indices.null_count:
                 indices = indices.cast(pa.int64()).fill_null(-1)
@@ -155,6 +158,20 @@ class IdDictionary:
         if chunk.null_count:
             codes[chunk.is_null().to_numpy(zero_copy_only=False)] = -1
         return codes
+
+    def _dictionary_codes(self, dictionary: pa.Array) -> npt.NDArray[np.int32]:
+        """Codes of a dictionary's entries, then -1 (for null indices); the last one cached."""
+        key = (
+            dictionary.offset,
+            len(dictionary),
+            *(buffer.address if buffer is not None else 0 for buffer in dictionary.buffers()),
+        )
+        last = self._last_dictionary
+        if last is not None and last[0] == key:
+            return last[2]
+        mapped = np.append(self.lookup_table().find_many(*string_buffers(dictionary)), -1)
+        self._last_dictionary = (key, dictionary, mapped)
+        return mapped
 
     def references(
         self, data: pa.Table, table: str, column: str, *, nullable: bool = False

@@ -45,6 +45,7 @@ arrays, coordinates finite and in range, quantities >= 1. Kernels run with bound
 
 import numpy as np
 
+cimport cython
 cimport numpy as cnp
 from libc.math cimport INFINITY, M_PI, NAN, asin, cos, sin, sqrt
 from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint32_t
@@ -72,6 +73,18 @@ cdef struct Best:
     double chord2
     int32_t warehouse
     int32_t part
+
+
+cdef struct Query:
+    double x, y, z  # the shop, as a unit vector
+    double limit  # squared chord of max_km
+    int64_t need
+    uint32_t rules  # the tier rules covering the line's category, a bit each
+    bint fastest
+    int32_t n_rules
+    const uint8_t* rule_kinds
+    const double* rule_chord2
+    const int32_t* rule_rank
 
 
 cdef enum:
@@ -146,6 +159,7 @@ def sort_stock(const int32_t[::1] part, const int32_t[::1] warehouse, int32_t n_
     return indptr_arr, order_arr, duplicate
 
 
+@cython.final  # its methods are called directly, not through a table, and can be inlined
 cdef class StockIndex:
     """Stock rows per part and warehouse positions, for nearest-stock queries.
 
@@ -272,21 +286,16 @@ cdef class StockIndex:
         cdef double dx = v[0] - x, dy = v[1] - y, dz = v[2] - z
         return dx * dx + dy * dy + dz * dz
 
-    cdef inline int32_t _rank(self, int32_t w, double chord2, uint32_t rules,
-                              const uint8_t[::1] rule_kinds, const double[::1] rule_chord2,
-                              const int32_t[::1] rule_rank) noexcept nogil:
+    cdef inline int32_t _rank(self, int32_t w, double chord2, const Query* q) noexcept nogil:
         """Rank of the tier of the first rule that applies to a candidate; 1 << 30 for none."""
         cdef int32_t t
-        for t in range(rule_kinds.shape[0]):
-            if (rules >> t) & 1 and (rule_kinds[t] >> self.kind[w]) & 1 \
-                    and chord2 <= rule_chord2[t]:
-                return rule_rank[t]
+        for t in range(q.n_rules):
+            if (q.rules >> t) & 1 and (q.rule_kinds[t] >> self.kind[w]) & 1 \
+                    and chord2 <= q.rule_chord2[t]:
+                return q.rule_rank[t]
         return 1 << 30
 
-    cdef bint _fold_rows(self, int32_t p, int64_t need, double x, double y, double z,
-                         double limit, bint fastest, uint32_t rules,
-                         const uint8_t[::1] rule_kinds, const double[::1] rule_chord2,
-                         const int32_t[::1] rule_rank, Best* best) noexcept nogil:
+    cdef bint _fold_rows(self, int32_t p, const Query* q, Best* best) noexcept nogil:
         """Fold part ``p``'s rows into ``best``, by (tier rank if fastest, chord, w, p).
 
         Returns whether any row qualified. A part with runs is searched run by run (see the
@@ -294,69 +303,35 @@ cdef class StockIndex:
         farther than the best so far and, ranking by tier, the best has the fastest tier.
         """
         cdef int64_t start = self.stock_indptr[p], stop = self.stock_indptr[p + 1]
-        cdef int64_t first, n_runs, b, nearest = 0, lo, hi
+        cdef int64_t first = 0, n_runs = 0, b, nearest = 0, lo, hi
         cdef const uint32_t* runs
         cdef double centre[MAX_RUNS]
-        cdef double reach, s, known = -1.0
+        cdef double reach, s = 0.0, known = -1.0, closest = INFINITY
         cdef bint found
-        if stop - start < MIN_RUN_ROWS:  # most parts: no need to look at the runs at all
-            n_runs = 0
-        else:
+        if stop - start >= MIN_RUN_ROWS:  # most parts: no need to look at the runs at all
             first, n_runs = self.run_indptr[p], self.run_indptr[p + 1] - self.run_indptr[p]
         if n_runs == 0:
-            return self._fold_range(p, start, stop, need, x, y, z, limit, fastest, rules,
-                                    rule_kinds, rule_chord2, rule_rank, best)
+            return self._fold_range(p, start, stop, q, best)
         runs = &self.run_packed[first]
         for b in range(n_runs):
-            centre[b] = self._ball_chord2(runs[b] >> 16, x, y, z)
-            nearest = b if centre[b] < centre[nearest] else nearest
+            centre[b] = self._ball_chord2(runs[b] >> 16, q.x, q.y, q.z)
+            if centre[b] < closest:  # kept in a register: no chain through memory
+                closest, nearest = centre[b], b
         lo, hi = _run_rows(runs, nearest, n_runs, start, stop)
-        found = self._fold_range(p, lo, hi, need, x, y, z, limit, fastest, rules, rule_kinds,
-                                 rule_chord2, rule_rank, best)
+        found = self._fold_range(p, lo, hi, q, best)
         for b in range(n_runs):
             if b == nearest:
                 continue
-            if best.chord2 < INFINITY and (not fastest or best.rank == 0):
+            if best.chord2 < INFINITY and (not q.fastest or best.rank == 0):
                 if best.chord2 != known:  # the square root only when the best has changed
                     known, s = best.chord2, sqrt(best.chord2)
                 reach = s + self.ball[runs[b] >> 16, 3]
                 if centre[b] > reach * reach:
                     continue
             lo, hi = _run_rows(runs, b, n_runs, start, stop)
-            if self._fold_range(p, lo, hi, need, x, y, z, limit, fastest, rules, rule_kinds,
-                                rule_chord2, rule_rank, best):
+            if self._fold_range(p, lo, hi, q, best):
                 found = True
         return found
-
-    cdef inline void _prefetch(self, const int32_t[::1] line_part, Py_ssize_t i,
-                               Py_ssize_t n) noexcept nogil:
-        """Software pipeline over the lines: each memory level of line ``i + k * PIPELINE``
-        is fetched while line ``i`` is answered, so the misses of many lines overlap.
-
-        Three lines ahead: the part's row offsets. Two: its runs' offsets (popular parts) or
-        its first rows. One: its runs.
-        """
-        cdef Py_ssize_t ahead = i + 3 * PIPELINE
-        cdef int32_t p
-        cdef int64_t start, stop
-        if ahead < n and line_part[ahead] >= 0:
-            __builtin_prefetch(&self.stock_indptr[line_part[ahead]])
-        ahead = i + 2 * PIPELINE
-        if ahead < n and line_part[ahead] >= 0:
-            p = line_part[ahead]
-            start, stop = self.stock_indptr[p], self.stock_indptr[p + 1]
-            if stop - start >= MIN_RUN_ROWS:
-                __builtin_prefetch(&self.run_indptr[p])
-            elif start < stop:
-                __builtin_prefetch(&self.stock_warehouse[start])
-                __builtin_prefetch(&self.available[start])
-        ahead = i + PIPELINE
-        if ahead < n and line_part[ahead] >= 0:
-            p = line_part[ahead]
-            if self.stock_indptr[p + 1] - self.stock_indptr[p] >= MIN_RUN_ROWS and \
-                    self.run_indptr[p] < self.run_indptr[p + 1]:
-                __builtin_prefetch(&self.run_packed[self.run_indptr[p]])
-                __builtin_prefetch(&self.run_packed[self.run_indptr[p]] + 16)
 
     cdef inline double _ball_chord2(self, uint32_t cluster, double x, double y, double z
                                     ) noexcept nogil:
@@ -364,10 +339,8 @@ cdef class StockIndex:
         cdef double dz = self.ball[cluster, 2] - z
         return dx * dx + dy * dy + dz * dz
 
-    cdef bint _fold_range(self, int32_t p, int64_t start, int64_t stop, int64_t need, double x,
-                          double y, double z, double limit, bint fastest, uint32_t rules,
-                          const uint8_t[::1] rule_kinds, const double[::1] rule_chord2,
-                          const int32_t[::1] rule_rank, Best* best) noexcept nogil:
+    cdef bint _fold_range(self, int32_t p, int64_t start, int64_t stop, const Query* q,
+                          Best* best) noexcept nogil:
         """Fold rows ``start..stop`` of part ``p`` into ``best``; whether any qualified.
 
         The loop reads raw pointers and keeps the best in locals: through the struct the
@@ -379,11 +352,12 @@ cdef class StockIndex:
         cdef const int32_t* warehouse = &self.stock_warehouse[0]
         cdef const double* xyz = &self.xyz[0, 0]
         cdef const double* v
-        cdef int64_t r
+        cdef int64_t r, need = q.need
         cdef int32_t w, rank = 0, best_rank = best.rank, best_w = best.warehouse
         cdef int32_t best_p = best.part
-        cdef double c, dx, dy, dz, best_c = best.chord2
-        cdef bint found = False
+        cdef double c, dx, dy, dz, best_c = best.chord2, x = q.x, y = q.y, z = q.z
+        cdef double limit = q.limit
+        cdef bint found = False, fastest = q.fastest
         for r in range(start, stop):
             if available[r] < need:
                 continue
@@ -397,7 +371,7 @@ cdef class StockIndex:
             if fastest:
                 if best_rank == 0 and c > best_c:
                     continue  # the fastest tier is taken: only nearer can win
-                rank = self._rank(w, c, rules, rule_kinds, rule_chord2, rule_rank)
+                rank = self._rank(w, c, q)
                 if rank > best_rank:
                     continue
                 if rank < best_rank:
@@ -431,7 +405,7 @@ cdef class StockIndex:
         tier : int8 array
             The tier rule that applies at that warehouse and distance, -1 for none.
         """
-        cdef Py_ssize_t n = line_part.shape[0], i
+        cdef Py_ssize_t n = line_part.shape[0], i, ahead
         warehouse_arr = np.full(n, -1, np.int32)
         part_arr = np.full(n, -1, np.int32)
         substitute_arr = np.zeros(n, np.uint8)
@@ -441,31 +415,55 @@ cdef class StockIndex:
         cdef uint8_t[::1] out_sub = substitute_arr
         cdef double[::1] out_km = km_arr
         cdef int8_t[::1] out_tier = tier_arr
-        cdef double[::1] rule_chord2 = np.array([_chord2_of_km(t) for t in rule_max_km], float)
-        cdef double limit = _chord2_of_km(max_km)
+        # Rule arrays padded by one element, so that their first address exists when empty.
+        cdef double[::1] chord2 = _padded([_chord2_of_km(t) for t in rule_max_km], np.float64)
+        cdef double[::1] max_kms = _padded(rule_max_km, np.float64)
+        cdef uint8_t[::1] kinds = _padded(rule_kinds, np.uint8)
+        cdef int32_t[::1] ranks = _padded(rule_rank, np.int32)
+        cdef Query q
+        q.limit, q.fastest, q.n_rules = _chord2_of_km(max_km), fastest, rule_kinds.shape[0]
+        q.rule_kinds, q.rule_chord2, q.rule_rank = &kinds[0], &chord2[0], &ranks[0]
         cdef int32_t p, g
         cdef int64_t k
-        cdef double lat, lon, x, y, z
+        cdef double lat, lon
         cdef Best best
         cdef bint found
         cdef bint grouped = substitutes and self.part_group.shape[0] > 0
         with nogil:
             for i in range(n):
-                self._prefetch(line_part, i, n)
+                # Software pipeline: the row offsets of line i + 2D, the first rows (or, for a
+                # popular part, the run offsets) of line i + D and the runs of line i + D/2
+                # are fetched while line i is answered: the misses of many lines overlap.
+                ahead = i + 2 * PIPELINE
+                if ahead < n and line_part[ahead] >= 0:
+                    __builtin_prefetch(&self.stock_indptr[line_part[ahead]])
+                ahead = i + PIPELINE
+                if ahead < n and line_part[ahead] >= 0:
+                    k = self.stock_indptr[line_part[ahead]]
+                    if self.stock_indptr[line_part[ahead] + 1] - k >= MIN_RUN_ROWS:
+                        __builtin_prefetch(&self.run_indptr[line_part[ahead]])
+                    elif k < self.stock_indptr[line_part[ahead] + 1]:
+                        __builtin_prefetch(&self.stock_warehouse[k])
+                        __builtin_prefetch(&self.available[k])
+                ahead = i + PIPELINE // 2  # and the runs themselves, half as far ahead
+                if ahead < n and line_part[ahead] >= 0:
+                    p = line_part[ahead]
+                    if self.stock_indptr[p + 1] - self.stock_indptr[p] >= MIN_RUN_ROWS and \
+                            self.run_indptr[p] < self.run_indptr[p + 1]:
+                        __builtin_prefetch(&self.run_packed[self.run_indptr[p]])
                 p = line_part[i]
                 if p < 0:
                     continue
                 lat, lon = line_lat[i] * _RADIANS, line_lon[i] * _RADIANS
-                x, y, z = cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat)
+                q.x, q.y, q.z = cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat)
+                q.need, q.rules = line_qty[i], line_rules[i]
                 best.rank, best.chord2, best.warehouse, best.part = 2147483647, INFINITY, -1, -1
-                found = self._fold_rows(p, line_qty[i], x, y, z, limit, fastest, line_rules[i],
-                                        rule_kinds, rule_chord2, rule_rank, &best)
+                found = self._fold_rows(p, &q, &best)
                 if not found and grouped:
                     g = self.part_group[p]
                     for k in range(self.group_indptr[g], self.group_indptr[g + 1]):
-                        if self.group_part[k] != p and self._fold_rows(
-                                self.group_part[k], line_qty[i], x, y, z, limit, fastest,
-                                line_rules[i], rule_kinds, rule_chord2, rule_rank, &best):
+                        if self.group_part[k] != p and self._fold_rows(self.group_part[k], &q,
+                                                                       &best):
                             found = True
                     out_sub[i] = found
                 if not found:
@@ -473,17 +471,15 @@ cdef class StockIndex:
                 out_w[i], out_p[i] = best.warehouse, best.part
                 out_km[i] = _haversine_km(lat, lon, self.lat[best.warehouse],
                                           self.lon[best.warehouse])
-                out_tier[i] = self._tier_of_km(best.warehouse, out_km[i], line_rules[i],
-                                               rule_kinds, rule_max_km)
+                out_tier[i] = self._tier_of_km(best.warehouse, out_km[i], &q, &max_kms[0])
         return warehouse_arr, part_arr, substitute_arr, km_arr, tier_arr
 
-    cdef inline int8_t _tier_of_km(self, int32_t w, double km, uint32_t rules,
-                                   const uint8_t[::1] rule_kinds,
-                                   const double[::1] rule_max_km) noexcept nogil:
+    cdef inline int8_t _tier_of_km(self, int32_t w, double km, const Query* q,
+                                   const double* rule_max_km) noexcept nogil:
         """The tier reported for a chosen warehouse: by its haversine km, so it agrees with km."""
         cdef int32_t t
-        for t in range(rule_kinds.shape[0]):
-            if (rules >> t) & 1 and (rule_kinds[t] >> self.kind[w]) & 1 \
+        for t in range(q.n_rules):
+            if (q.rules >> t) & 1 and (q.rule_kinds[t] >> self.kind[w]) & 1 \
                     and km <= rule_max_km[t]:
                 return <int8_t> t
         return -1
@@ -541,6 +537,11 @@ cdef class StockIndex:
                                                 lon, limit, &found)
                 indptr[i + 1] = found.size()
         return (indptr_arr, *_candidate_arrays(found))
+
+
+def _padded(values, dtype):
+    """``values`` as an array of ``dtype`` with one more (zero) element at the end."""
+    return np.concatenate([np.asarray(values, dtype), np.zeros(1, dtype)])
 
 
 cdef inline (int64_t, int64_t) _run_rows(const uint32_t* runs, int64_t b, int64_t n_runs,
