@@ -109,6 +109,14 @@ cdef inline double _chord2_of_km(double km) noexcept nogil:
     return c * c
 
 
+cdef inline double _haversine_cos(double lat1, double lon1, double cos_lat1, double lat2,
+                                  double lon2, double cos_lat2) noexcept nogil:
+    """:func:`_haversine_km` with both cosines of latitude known already."""
+    cdef double s_lat = sin(0.5 * (lat2 - lat1)), s_lon = sin(0.5 * (lon2 - lon1))
+    cdef double a = s_lat * s_lat + cos_lat1 * cos_lat2 * s_lon * s_lon
+    return 2.0 * _R * asin(sqrt(a if a < 1.0 else 1.0))
+
+
 def haversine_km(double lat1, double lon1, double lat2, double lon2):
     """Great-circle distance in km between two points given in degrees (R = 6371.0088 km)."""
     return _haversine_km(lat1 * _RADIANS, lon1 * _RADIANS, lat2 * _RADIANS, lon2 * _RADIANS)
@@ -183,7 +191,7 @@ cdef class StockIndex:
     cdef const int64_t[::1] stock_indptr
     cdef const int32_t[::1] stock_warehouse
     cdef const int64_t[::1] available
-    cdef double[::1] lat, lon
+    cdef double[::1] lat, lon, cos_lat
     cdef double[:, ::1] xyz  # unit vector per warehouse, padded to 32 bytes: one load each
     cdef const uint8_t[::1] kind
     cdef const int32_t[::1] part_group
@@ -208,11 +216,12 @@ cdef class StockIndex:
         self.part_group = part_group
         self.group_indptr = group_indptr
         self.group_part = group_part
-        self.lat, self.lon = np.empty(n), np.empty(n)
+        self.lat, self.lon, self.cos_lat = np.empty(n), np.empty(n), np.empty(n)
         self.xyz = np.zeros((max(n, 1), 4))
         for w in range(n):
             self.lat[w] = warehouse_lat[w] * _RADIANS
             self.lon[w] = warehouse_lon[w] * _RADIANS
+            self.cos_lat[w] = cos(self.lat[w])
             self.xyz[w, 0] = cos(self.lat[w]) * cos(self.lon[w])
             self.xyz[w, 1] = cos(self.lat[w]) * sin(self.lon[w])
             self.xyz[w, 2] = sin(self.lat[w])
@@ -425,7 +434,7 @@ cdef class StockIndex:
         q.rule_kinds, q.rule_chord2, q.rule_rank = &kinds[0], &chord2[0], &ranks[0]
         cdef int32_t p, g
         cdef int64_t k
-        cdef double lat, lon
+        cdef double lat = 0.0, lon = 0.0, cos_lat = 1.0, lat_deg = NAN, lon_deg = NAN
         cdef Best best
         cdef bint found
         cdef bint grouped = substitutes and self.part_group.shape[0] > 0
@@ -454,8 +463,12 @@ cdef class StockIndex:
                 p = line_part[i]
                 if p < 0:
                     continue
-                lat, lon = line_lat[i] * _RADIANS, line_lon[i] * _RADIANS
-                q.x, q.y, q.z = cos(lat) * cos(lon), cos(lat) * sin(lon), sin(lat)
+                if line_lat[i] != lat_deg or line_lon[i] != lon_deg:
+                    # The lines of one order share a shop: its trigonometry is done once.
+                    lat_deg, lon_deg = line_lat[i], line_lon[i]
+                    lat, lon = lat_deg * _RADIANS, lon_deg * _RADIANS
+                    cos_lat = cos(lat)
+                    q.x, q.y, q.z = cos_lat * cos(lon), cos_lat * sin(lon), sin(lat)
                 q.need, q.rules = line_qty[i], line_rules[i]
                 best.rank, best.chord2, best.warehouse, best.part = 2147483647, INFINITY, -1, -1
                 found = self._fold_rows(p, &q, &best)
@@ -469,8 +482,9 @@ cdef class StockIndex:
                 if not found:
                     continue
                 out_w[i], out_p[i] = best.warehouse, best.part
-                out_km[i] = _haversine_km(lat, lon, self.lat[best.warehouse],
-                                          self.lon[best.warehouse])
+                out_km[i] = _haversine_cos(lat, lon, cos_lat, self.lat[best.warehouse],
+                                           self.lon[best.warehouse],
+                                           self.cos_lat[best.warehouse])
                 out_tier[i] = self._tier_of_km(best.warehouse, out_km[i], &q, &max_kms[0])
         return warehouse_arr, part_arr, substitute_arr, km_arr, tier_arr
 
