@@ -363,7 +363,10 @@ class _Solver:
                 own[w] = own.get(w, 0) | (0 if self.substitute[c] else bit)
                 km[w] = self.km[c]
         weights = {1 << i: w for i, w in enumerate(self.weight[lo:hi])}
-        chosen, optimal = _Cover(masks, own, km, weights, self.max_nodes).best(self.cap)
+        useful = _undominated(masks, own, km)
+        chosen, optimal = _Cover(
+            {w: masks[w] for w in useful}, own, km, weights, self.max_nodes
+        ).best(self.cap)
         choice, as_planned = self._assign(lo, hi, chosen)
         return choice, optimal and as_planned
 
@@ -494,6 +497,28 @@ class _Cover:
             chosen.add(w)
             covered |= self.masks[w]
         return chosen
+
+
+def _undominated(masks: dict[int, int], own: dict[int, int], km: dict[int, float]) -> list[int]:
+    """The warehouses no nearer one makes redundant, nearest first.
+
+    A warehouse is dominated when a nearer one (or an equally near one with a lower code) can
+    fill every line it can, and has the part itself for every line it has. Swapping it for
+    that one never costs a shipment, a substitute or a kilometre, so an optimal cover exists
+    without it; popular parts sit in hundreds of warehouses, few of which survive.
+    """
+    nearest: dict[tuple[int, int], int] = {}  # most warehouses share their masks with many
+    for w, mask in masks.items():
+        key = (mask, own[w])
+        other = nearest.get(key)
+        if other is None or (km[w], w) < (km[other], other):
+            nearest[key] = w
+    kept: list[int] = []
+    for w in sorted(nearest.values(), key=lambda w: (km[w], w)):
+        mask, mine = masks[w], own[w]
+        if not any(mask & ~masks[k] == 0 and mine & ~own[k] == 0 for k in kept):
+            kept.append(w)
+    return kept
 
 
 def _bits(mask: int) -> list[int]:
