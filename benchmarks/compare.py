@@ -8,7 +8,8 @@ Usage
 ::
 
     python benchmarks/compare.py --scale S
-    python benchmarks/compare.py --scale L --requests 1000000 --markdown docs/benchmarks.md
+    python benchmarks/compare.py --scale L --requests 1000000 --report docs/
+    python benchmarks/compare.py --scale S --markdown /tmp/compare-S.md --report bench-results/
     python benchmarks/compare.py --scale M --skip sqlite --repeats 3
     python -m benchmarks.side_by_side --scale S    # the same, from the repo root
 

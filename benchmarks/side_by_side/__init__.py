@@ -50,12 +50,31 @@ vin vehicles
     ``catalog.vins.vehicles_for_vins`` against polars and DuckDB joins on per-mask keys.
     Rate: VINs/s.
 
+nearest stocked
+    Order lines (shop, part, quantity) to the nearest warehouse holding the quantity, and its
+    distance: ``StockIndex.nearest`` on codes and ``nearest_stocked_many`` against numpy (CSR
+    gather), DuckDB and polars (join, haversine, arg-min per line), scipy ``cKDTree`` and
+    scikit-learn ``BallTree``. Substitutes off. Rate: lines/s.
+nearest stocked (substitutes)
+    The same with ``substitutes=True`` (the default): ours alone.
+sourcing
+    Multi-line orders to plans: ``source_orders`` (fewest shipments) against the nearest
+    warehouse per line (no consolidation) in DuckDB, polars and ours; checked on the lines
+    filled, with the shipments per order in each tool's name. Rate: orders/s.
+offers
+    One VIN + category + shop to the 10 best offers: ``catalog.offers`` against one DuckDB or
+    SQLite query over VIN patterns, links, interchange groups, stock and warehouses. Time: per
+    call.
+
 The number and VIN workloads are described in full in ``part_numbers`` and ``vins``; their
-data comes from ``number_data`` and ``vin_data``. A slow tool (the Python loops, rapidfuzz)
-may answer only the first requests: its time is extrapolated to all of them, its name says so,
-and its answers are checked against yunpei_match's for the same requests (``sampled``).
-``--skip numbers`` or ``--skip vins`` leaves a whole family out; ``--skip python`` or
-``--skip rapidfuzz`` one tool, like the other tool names.
+data comes from ``number_data`` and ``vin_data``; the stock workloads in ``stock``, with data
+from ``stock_data``. A slow tool (the Python loops, rapidfuzz, the scipy and scikit-learn
+trees) may answer only the first requests: its time is extrapolated to all of them, its name
+says so, and its answers are checked against yunpei_match's for the same requests
+(``sampled``). ``--skip numbers``, ``--skip vins``, ``--skip stock`` (nearest stocked),
+``--skip sourcing`` or ``--skip offers`` leaves a whole family out; ``--skip python``,
+``--skip rapidfuzz``, ``--skip scipy`` or ``--skip sklearn`` one tool, like the other tool
+names (scipy and scikit-learn are skipped, and the facts say so, when not installed).
 
 The other tools get a plain links table (vehicle, category, part codes) in which universal
 parts are spelled out for every vehicle; yunpei_match keeps them aside. Every tool works on
@@ -69,10 +88,11 @@ tool
     ``ours ...`` rows are yunpei_match; the row marked ``*`` is the workload's reference.
 median
     Median wall time of the timed runs after one untimed warm-up run (``time.perf_counter``):
-    at least ``--repeats`` runs, more for fast ones (up to 0.5 s or 100 runs); for ``lookup``,
-    the median time of one call.
+    at least ``--repeats`` runs, more for fast ones (up to 0.5 s or 100 runs); for ``lookup``
+    and ``offers``, the median time of one call; for ``sourcing``, one run after a warm-up.
 rows/s
-    Result rows per second (batch workloads).
+    Result rows per second (batch workloads; requests, lines or orders where the facts say
+    so), in millions (M) or, below 0.1 M, thousands (k).
 theirs/ours
     This row's median divided by the reference row's: above 1, yunpei_match is faster.
 
@@ -92,8 +112,13 @@ Modules
 ``part_numbers``, ``vins``, ``sampled``
     The number and VIN workloads (``run_numbers``, ``run_vins``: rows and facts), and races
     in which slow tools run on a prefix of the requests.
+``stock_data``, ``nearest``, ``stock_offers``, ``stock``
+    Seeded warehouses, stock, order lines, orders and offer requests (shared with
+    ``test_bench_stock.py``); nearest stocked by hand in each tool; offers in SQL; the stock
+    workloads (``run_stock``: rows and facts).
 ``report``
-    The facts above the table, and the table as text or markdown.
+    The facts above the table, the table as text or markdown, and ``--report DIR``: the
+    markdown and a plot of the best other tool's time over ours per workload.
 ``__main__``
     Arguments and the run loop.
 

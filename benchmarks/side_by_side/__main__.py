@@ -1,7 +1,8 @@
 """``python -m benchmarks.side_by_side`` (or ``python benchmarks/compare.py``): the command line.
 
 Arguments, then the run loop: data and stores once, every workload in turn, the facts and the
-table printed, and written as markdown when asked.
+table printed, and written as markdown (``--markdown FILE``) or as a report with a plot
+(``--report DIR``, see ``report.write_report``) when asked.
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ from .build_load import run_build, run_catalogue, run_load
 from .data import make_data, make_stores
 from .lookup import run_lookup
 from .part_numbers import run_numbers
-from .report import facts_of, format_markdown, format_text, table_lines
+from .report import facts_of, format_markdown, format_text, table_lines, write_report
+from .rows import Row
+from .stock import run_stock
 from .vins import run_vins
 
 DEFAULT_REQUESTS = {"tiny": 10_000, "S": 200_000, "M": 500_000, "L": 1_000_000}
-TOOLS = ("numpy", "polars", "duckdb", "sqlite", "python", "rapidfuzz")
-GROUPS = ("numbers", "vins")  # skipped as a whole: their data is not even generated
+TOOLS = ("numpy", "polars", "duckdb", "sqlite", "python", "rapidfuzz", "scipy", "sklearn")
+# Skipped as a whole: their data is not even generated (the stock data when all three are).
+GROUPS = ("numbers", "vins", "stock", "sourcing", "offers")
+STOCK_GROUPS = {"stock", "sourcing", "offers"}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -40,11 +45,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip", action="append", default=[], choices=TOOLS + GROUPS, help="a tool or a group"
     )
     parser.add_argument("--markdown", type=Path, help="also write the table here as markdown")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="also write DIR/benchmarks-SCALE.md (benchmarks.md for L) and a .png plot",
+    )
     return parser.parse_args(argv)
 
 
-def run_all(args: argparse.Namespace) -> tuple[list[str], list[list[str]]]:
-    """The facts and the table lines of every workload, all results checked."""
+def run_all(args: argparse.Namespace) -> tuple[list[str], list[Row]]:
+    """The facts and the rows of every workload, all results checked."""
     m = args.requests or DEFAULT_REQUESTS.get(args.scale, 200_000)
     skip = set(args.skip)
     data = make_data(args.scale, args.seed)
@@ -57,24 +68,32 @@ def run_all(args: argparse.Namespace) -> tuple[list[str], list[list[str]]]:
         rows += run_batch_parts(data, stores, m, args.repeats, skip)
         rows += run_batch_vehicles(data, stores, m, args.repeats, skip)
         facts = facts_of(data, stores, m, args.repeats)
-    for group, run in (("numbers", run_numbers), ("vins", run_vins)):
-        if group not in skip:
-            group_rows, group_facts = run(data, m, args.repeats, skip)
+        for group, run in (("numbers", run_numbers), ("vins", run_vins)):
+            if group not in skip:
+                group_rows, group_facts = run(data, m, args.repeats, skip)
+                rows += group_rows
+                facts += group_facts
+        if not STOCK_GROUPS.issubset(skip):  # offers query the lookup stores' links tables
+            group_rows, group_facts = run_stock(data, stores, m, args.repeats, skip)
             rows += group_rows
             facts += group_facts
-    return facts, table_lines(rows)
+    return facts, rows
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    facts, lines = run_all(args)
+    facts, rows = run_all(args)
+    lines = table_lines(rows)
     print("\n".join(facts), end="\n\n")
     print(format_text(lines))
     print(f"\nall results equal across tools; ran in {time.perf_counter() - started:.1f} s")
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(format_markdown(lines, facts), "utf-8")
+    if args.report:
+        written = write_report(args.report, args.scale, lines, facts, rows)
+        print("report: " + ", ".join(str(path) for path in written))
     return 0
 
 

@@ -34,16 +34,17 @@ def timed(fn: Callable[[], T], repeats: int) -> tuple[float, T]:
 
 
 def timed_per_call(
-    fn: Callable[[int, int], Any], requests: list[tuple[int, int]]
+    fn: Callable[..., Any], requests: list[tuple[Any, ...]]
 ) -> tuple[float, list[Any]]:
-    """Median seconds of one call over the requests, stopping early once the budget is spent."""
-    for vehicle, category in requests[:10]:
-        fn(vehicle, category)
+    """Median seconds of one call ``fn(*request)`` over the requests, stopping early once the
+    budget is spent (after ``LOOKUP_MIN_CALLS`` calls at least)."""
+    for request in requests[:10]:
+        fn(*request)
     times, results = [], []
     deadline = time.perf_counter() + LOOKUP_BUDGET_S
-    for vehicle, category in requests:
+    for request in requests:
         start = time.perf_counter()
-        result = fn(vehicle, category)
+        result = fn(*request)
         times.append(time.perf_counter() - start)
         results.append(result)
         if len(times) >= LOOKUP_MIN_CALLS and time.perf_counter() > deadline:

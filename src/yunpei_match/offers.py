@@ -193,7 +193,8 @@ class _Search:
         if self.substitutes and len(part):
             numbers = self.catalog._numbers
             group = numbers.part_group[part]
-            starts, sizes = numbers.group_indptr[group], np.diff(numbers.group_indptr)[group]
+            starts = numbers.group_indptr[group]
+            sizes = numbers.group_indptr[group + 1] - starts
             member_req = np.repeat(req, sizes)
             within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
             member = numbers.group_part[np.repeat(starts, sizes) + within]
