@@ -168,9 +168,10 @@ def facts_of(data: Data, stores: Stores, m: int, repeats: int) -> list[str]:
         f"{stats.categories:,} categories, {stats.fitment_rows:,} fitment rows",
         f"links {stats.links:,} stored (+ {len(data.part) - stats.links:,} universal spelled "
         f"out for the other tools = {len(data.part):,})",
-        f"index memory: ours {stats.index_bytes / stats.links:.2f} bytes/link "
-        f"({stats.index_bytes:,} B); numpy CSR {stores.numpy_bytes / len(data.part):.2f} "
-        "bytes/link",
+        # The fitment arrays only: stats.index_bytes also counts the number index.
+        f"fitment index memory: ours {data.catalog._links.nbytes / stats.links:.2f} bytes/link "
+        f"({data.catalog._links.nbytes:,} B); numpy CSR "
+        f"{stores.numpy_bytes / len(data.part):.2f} bytes/link",
         f"batch requests {m:,}; repeats {repeats}; lookups up to {LOOKUP_CALLS:,} calls or "
         f"{LOOKUP_BUDGET_S:g} s per tool",
         f"machine: {cores} cores usable ({os.cpu_count()} total); python "
