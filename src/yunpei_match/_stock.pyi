@@ -1,8 +1,9 @@
 """Type stub of the compiled stock kernels (see the notes at the top of _stock.pyx)."""
 
+from typing import final
+
 import numpy as np
 import numpy.typing as npt
-from typing_extensions import disjoint_base
 
 _F64 = npt.NDArray[np.float64]
 _I32 = npt.NDArray[np.int32]
@@ -16,7 +17,7 @@ def sort_stock(
     part: _I32, warehouse: _I32, n_parts: int, n_warehouses: int
 ) -> tuple[_I64, _I64, int]: ...
 
-@disjoint_base
+@final
 class StockIndex:
     def __init__(
         self,
