@@ -266,3 +266,38 @@ KNOWN_KM = [
 @pytest.mark.parametrize("impl", [_stock, _reference_stock], ids=["core", "reference"])
 def test_distances_between_cities(impl, a, b, km) -> None:
     assert impl.haversine_km(*a, *b) == pytest.approx(km, rel=0.01)
+
+
+@st.composite
+def order_candidates(draw):
+    """Orders of lines, each line with candidate (warehouse, substitute) rows; an order's
+    warehouse is equally far for all its lines, as it is from one shop."""
+    n_warehouses = draw(st.integers(1, 6))
+    lines_per_order = draw(st.lists(st.integers(0, 4), max_size=5))
+    if draw(st.booleans()):
+        lines_per_order.append(65)  # wider than a 64-bit mask
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    order_indptr = np.r_[0, np.cumsum(lines_per_order)].astype(np.int64)
+    n_lines = int(order_indptr[-1])
+    sizes = rng.integers(0, 4, n_lines)
+    warehouse = rng.integers(0, n_warehouses, int(sizes.sum())).astype(np.int32)
+    distance = rng.choice([1.0, 5.0, 5.0, 30.0], (max(len(lines_per_order), 1), n_warehouses))
+    order_of_line = np.repeat(np.arange(len(lines_per_order)), lines_per_order)
+    order = np.repeat(order_of_line, sizes)
+    return (
+        np.r_[0, np.cumsum(sizes)].astype(np.int64),
+        warehouse,
+        rng.integers(0, 2, len(warehouse)).astype(np.uint8),
+        distance[order, warehouse] if len(warehouse) else np.empty(0),
+        order_indptr,
+        n_warehouses,
+    )
+
+
+@SETTINGS
+@given(args=order_candidates())
+def test_order_warehouses_matches_reference(args) -> None:
+    got = _stock.order_warehouses(*args)
+    want = _reference_stock.order_warehouses(*args)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)

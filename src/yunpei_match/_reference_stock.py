@@ -164,3 +164,41 @@ class StockIndex:
             np.array(columns[3], np.uint8),
             np.array(columns[4], np.float64),
         )
+
+
+def order_warehouses(
+    line_indptr: np.ndarray,
+    warehouse: np.ndarray,
+    substitute: np.ndarray,
+    km: np.ndarray,
+    order_indptr: np.ndarray,
+    n_warehouses: int,
+) -> tuple[np.ndarray, ...]:
+    indptr, rows, wide = [0], [], []
+    for o in range(len(order_indptr) - 1):
+        lo, hi = int(order_indptr[o]), int(order_indptr[o + 1])
+        wide.append(hi - lo > 64)
+        masks: dict[int, list[Any]] = {}
+        for d in range(lo, hi) if hi - lo <= 64 else ():
+            for c in range(int(line_indptr[d]), int(line_indptr[d + 1])):
+                entry = masks.setdefault(int(warehouse[c]), [0, 0, float(km[c])])
+                entry[0] |= 1 << (d - lo)
+                entry[1] |= 0 if substitute[c] else 1 << (d - lo)
+        nearest: dict[tuple[int, int], tuple[float, int]] = {}
+        for w, (mask, own, distance) in masks.items():
+            nearest[mask, own] = min(nearest.get((mask, own), (distance, w)), (distance, w))
+        kept: list[tuple[int, int, int, float]] = []
+        for (mask, own), (distance, w) in sorted(nearest.items(), key=lambda item: item[1]):
+            if not any(mask & ~m == 0 and own & ~n == 0 for _, m, n, _ in kept):
+                kept.append((w, mask, own, distance))
+        rows += kept
+        indptr.append(len(rows))
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    return (
+        np.array(indptr, np.int64),
+        np.array(columns[0], np.int32),
+        np.array(columns[1], np.uint64),
+        np.array(columns[2], np.uint64),
+        np.array(columns[3], np.float64),
+        np.array(wide, np.uint8),
+    )

@@ -16,6 +16,14 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float: .
 def sort_stock(
     part: _I32, warehouse: _I32, n_parts: int, n_warehouses: int
 ) -> tuple[_I64, _I64, int]: ...
+def order_warehouses(
+    line_indptr: _I64,
+    warehouse: _I32,
+    substitute: _U8,
+    km: _F64,
+    order_indptr: _I64,
+    n_warehouses: int,
+) -> tuple[_I64, _I32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], _F64, _U8]: ...
 
 @final
 class StockIndex:

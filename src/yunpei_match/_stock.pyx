@@ -48,7 +48,8 @@ import numpy as np
 cimport cython
 cimport numpy as cnp
 from libc.math cimport INFINITY, M_PI, NAN, asin, cos, sin, sqrt
-from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint32_t
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
+from libcpp.algorithm cimport sort as cpp_sort
 from libcpp.vector cimport vector
 
 cnp.import_array()
@@ -66,6 +67,15 @@ cdef struct Candidate:
     int32_t part
     double km
     uint8_t substitute
+
+
+cdef struct Shipper:
+    # What one warehouse can do for one order (see order_warehouses); compared as
+    # (mask, own, km, warehouse) to group, then as (km, warehouse) to rank.
+    uint64_t mask
+    uint64_t own
+    double km
+    int32_t warehouse
 
 
 cdef struct Best:
@@ -578,3 +588,100 @@ cdef tuple _candidate_arrays(vector[Candidate]& found):
         row[i], warehouse[i], part[i] = found[i].row, found[i].warehouse, found[i].part
         substitute[i], km[i] = found[i].substitute, found[i].km
     return row_arr, warehouse_arr, part_arr, substitute_arr, km_arr
+
+
+cdef bint _by_masks(const Shipper& a, const Shipper& b) noexcept nogil:
+    if a.mask != b.mask:
+        return a.mask < b.mask
+    if a.own != b.own:
+        return a.own < b.own
+    return a.km < b.km or (a.km == b.km and a.warehouse < b.warehouse)
+
+
+cdef bint _by_distance(const Shipper& a, const Shipper& b) noexcept nogil:
+    return a.km < b.km or (a.km == b.km and a.warehouse < b.warehouse)
+
+
+def order_warehouses(const int64_t[::1] line_indptr, const int32_t[::1] warehouse,
+                     const uint8_t[::1] substitute, const double[::1] km,
+                     const int64_t[::1] order_indptr, int32_t n_warehouses):
+    """For each order, the warehouses worth a look in its cover search, nearest first.
+
+    The candidates (``StockIndex.candidates``: a CSR over the orders' lines) give each
+    warehouse a *mask* (a bit per line of the order it can fill) and an *own* mask (the lines
+    it has the part itself for). A warehouse is left out when a nearer one (or one as near with
+    a lower code) has both masks covering its own: swapping it for that one never costs a
+    shipment, a substitute or a kilometre. Popular parts sit in hundreds of warehouses, and a
+    handful survive. Orders of more than 64 lines do not fit the masks: they are flagged
+    ``wide`` and left to the caller.
+
+    Returns
+    -------
+    indptr : int64 array of n_orders + 1
+        CSR over orders.
+    warehouse : int32 array
+    mask, own : uint64 arrays
+        Bit ``i`` stands for the order's ``i``-th line.
+    km : float64 array
+    wide : uint8 array of n_orders
+    """
+    cdef Py_ssize_t n_orders = order_indptr.shape[0] - 1, o, i, j, start
+    cdef int64_t d, c
+    cdef int32_t w
+    cdef vector[Shipper] found, kept, out
+    cdef Shipper item
+    cdef int64_t[::1] stamp = np.full(max(n_warehouses, 1), -1, np.int64)
+    cdef int64_t[::1] slot = np.zeros(max(n_warehouses, 1), np.int64)
+    indptr_arr = np.zeros(n_orders + 1, np.int64)
+    wide_arr = np.zeros(n_orders, np.uint8)
+    cdef int64_t[::1] indptr = indptr_arr
+    cdef uint8_t[::1] wide = wide_arr
+    cdef bint dominated
+    with nogil:
+        for o in range(n_orders):
+            if order_indptr[o + 1] - order_indptr[o] > 64:
+                wide[o] = 1
+                indptr[o + 1] = out.size()
+                continue
+            found.clear()
+            for d in range(order_indptr[o], order_indptr[o + 1]):
+                for c in range(line_indptr[d], line_indptr[d + 1]):
+                    w = warehouse[c]
+                    if stamp[w] != o:
+                        stamp[w], slot[w] = o, found.size()
+                        item.mask, item.own, item.km, item.warehouse = 0, 0, km[c], w
+                        found.push_back(item)
+                    found[slot[w]].mask |= (<uint64_t> 1) << (d - order_indptr[o])
+                    if not substitute[c]:
+                        found[slot[w]].own |= (<uint64_t> 1) << (d - order_indptr[o])
+            cpp_sort(found.begin(), found.end(), _by_masks)
+            kept.clear()
+            for i in range(<Py_ssize_t> found.size()):  # the nearest of each pair of masks
+                if i == 0 or found[i].mask != found[i - 1].mask or \
+                        found[i].own != found[i - 1].own:
+                    kept.push_back(found[i])
+            cpp_sort(kept.begin(), kept.end(), _by_distance)
+            start = out.size()
+            for i in range(<Py_ssize_t> kept.size()):
+                dominated = False
+                for j in range(start, <Py_ssize_t> out.size()):
+                    if kept[i].mask & ~out[j].mask == 0 and kept[i].own & ~out[j].own == 0:
+                        dominated = True
+                        break
+                if not dominated:
+                    out.push_back(kept[i])
+            indptr[o + 1] = out.size()
+    return (indptr_arr, *_shipper_arrays(out), wide_arr)
+
+
+cdef tuple _shipper_arrays(vector[Shipper]& out):
+    cdef Py_ssize_t n = out.size(), i
+    warehouse_arr, mask_arr = np.empty(n, np.int32), np.empty(n, np.uint64)
+    own_arr, km_arr = np.empty(n, np.uint64), np.empty(n, np.float64)
+    cdef int32_t[::1] warehouse = warehouse_arr
+    cdef uint64_t[::1] mask = mask_arr, own = own_arr
+    cdef double[::1] km = km_arr
+    for i in range(n):
+        warehouse[i], mask[i], own[i], km[i] = (out[i].warehouse, out[i].mask, out[i].own,
+                                                out[i].km)
+    return warehouse_arr, mask_arr, own_arr, km_arr

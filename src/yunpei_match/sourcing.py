@@ -259,12 +259,20 @@ def source_orders(
     cand = inventory.candidates(demand.lines, substitutes, check_max_km(max_km))
     if within is not None:
         cand = _within(inventory, cand, demand.lines.part, inventory.tiers.rank(within))
-    solver = _Solver(cand, demand, inventory._ledger.available, cap, max_nodes)
+    solver = _Solver(
+        cand,
+        demand,
+        inventory._ledger.available,
+        cap,
+        max_nodes,
+        inventory._kernels,
+        len(inventory._warehouses.ids),
+    )
     choice = np.full(len(demand.lines), -1, np.int64)
     optimal = np.ones(demand.n_orders, bool)
     for o in range(demand.n_orders):
         lo, hi = demand.order_indptr[o], demand.order_indptr[o + 1]
-        choice[lo:hi], optimal[o] = solver.solve(lo, hi)
+        choice[lo:hi], optimal[o] = solver.solve(o, lo, hi)
     return _line_table(inventory, table, order_ids, encoded, demand, cand, choice, optimal[order])
 
 
@@ -342,6 +350,8 @@ class _Solver:
         available: np.ndarray,
         cap: int,
         max_nodes: int,
+        kernels: Any,
+        n_warehouses: int,
     ) -> None:
         indptr, row, warehouse, part, substitute, km = cand
         self.indptr, self.row = indptr.tolist(), row.tolist()
@@ -350,25 +360,49 @@ class _Solver:
         self.qty = demand.lines.qty.tolist()
         self.weight = np.bincount(demand.of_line, minlength=len(demand.lines)).tolist()
         self.available, self.cap, self.max_nodes = available, cap, max_nodes
+        # A demand's own part's candidates come before its substitutes (StockIndex.candidates).
+        own = np.r_[0, np.cumsum(substitute == 0)]
+        self.own_end = (indptr[:-1] + own[indptr[1:]] - own[indptr[:-1]]).tolist()
+        # Per order, the warehouses worth a look (the kernel drops the dominated ones).
+        summary = kernels.order_warehouses(
+            indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
+        )
+        self.summary_indptr = summary[0].tolist()
+        self.summary = tuple(column.tolist() for column in summary[1:5])
+        self.wide = summary[5].tolist()
 
-    def solve(self, lo: int, hi: int) -> tuple[list[int], bool]:
-        """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi, optimal."""
-        masks: dict[int, int] = {}  # warehouse -> bit set of the demands it can fill
-        own: dict[int, int] = {}  # warehouse -> bit set of those it has the part itself for
-        km: dict[int, float] = {}
+    def solve(self, o: int, lo: int, hi: int) -> tuple[list[int], bool]:
+        """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi of order
+        ``o``, and whether the plan is proved optimal."""
+        masks, own, km = self._masks(o, lo, hi)
+        weights = {1 << i: w for i, w in enumerate(self.weight[lo:hi])}
+        chosen, optimal = _Cover(masks, own, km, weights, self.max_nodes).best(self.cap)
+        choice, as_planned = self._assign(lo, hi, chosen)
+        return choice, optimal and as_planned
+
+    def _masks(
+        self, o: int, lo: int, hi: int
+    ) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
+        """Warehouse -> fill mask, own mask and km, the warehouses worth a look only."""
+        if not self.wide[o]:
+            a, b = self.summary_indptr[o], self.summary_indptr[o + 1]
+            w, mask, own, km = (column[a:b] for column in self.summary)
+            return (
+                dict(zip(w, mask, strict=True)),
+                dict(zip(w, own, strict=True)),
+                dict(zip(w, km, strict=True)),
+            )
+        masks: dict[int, int] = {}  # more than 64 lines: Python integers as bit sets
+        owns: dict[int, int] = {}
+        kms: dict[int, float] = {}
         for d in range(lo, hi):
             for c in range(self.indptr[d], self.indptr[d + 1]):
                 w, bit = self.warehouse[c], 1 << (d - lo)
                 masks[w] = masks.get(w, 0) | bit
-                own[w] = own.get(w, 0) | (0 if self.substitute[c] else bit)
-                km[w] = self.km[c]
-        weights = {1 << i: w for i, w in enumerate(self.weight[lo:hi])}
-        useful = _undominated(masks, own, km)
-        chosen, optimal = _Cover(
-            {w: masks[w] for w in useful}, own, km, weights, self.max_nodes
-        ).best(self.cap)
-        choice, as_planned = self._assign(lo, hi, chosen)
-        return choice, optimal and as_planned
+                owns[w] = owns.get(w, 0) | (0 if self.substitute[c] else bit)
+                kms[w] = self.km[c]
+        useful = _undominated(masks, owns, kms)
+        return {w: masks[w] for w in useful}, owns, kms
 
     def _assign(self, lo: int, hi: int, chosen: set[int]) -> tuple[list[int], bool]:
         """Give each demand a candidate in the chosen warehouses, within the stock of each row.
@@ -386,8 +420,7 @@ class _Solver:
                     choice[d - lo] = self._pick(d, taken, chosen, substitute=substitute)
         as_planned = True
         for d in range(lo, hi):
-            covered = any(self.warehouse[c] in chosen for c in self._range(d))
-            if choice[d - lo] < 0 and covered:
+            if choice[d - lo] < 0 and any(self.warehouse[c] in chosen for c in self._range(d)):
                 as_planned = False
                 c = self._pick(d, taken, chosen, add=len(chosen) < self.cap)
                 choice[d - lo] = c
@@ -395,8 +428,13 @@ class _Solver:
                     chosen.add(self.warehouse[c])
         return choice, as_planned
 
-    def _range(self, d: int) -> range:
-        return range(self.indptr[d], self.indptr[d + 1])
+    def _range(self, d: int, substitute: int | None = None) -> range:
+        """Candidates of demand ``d``: all, or only its own part's (0) or substitutes (1)."""
+        if substitute is None:
+            return range(self.indptr[d], self.indptr[d + 1])
+        if substitute == 0:
+            return range(self.indptr[d], self.own_end[d])
+        return range(self.own_end[d], self.indptr[d + 1])
 
     def _pick(
         self,
@@ -410,9 +448,9 @@ class _Solver:
         """The best candidate of demand ``d`` with the stock left, -1 if none: in a chosen
         warehouse (or, with ``add``, any), of one kind (own part 0, substitute 1) if given."""
         best, best_key = -1, None
-        for c in self._range(d):
+        for c in self._range(d, substitute):
             row, new = self.row[c], self.warehouse[c] not in chosen
-            if (new and not add) or substitute not in (None, self.substitute[c]):
+            if new and not add:
                 continue
             if self.available[row] - taken.get(row, 0) < self.qty[d]:
                 continue
