@@ -451,8 +451,9 @@ cdef class StockIndex:
         with nogil:
             for i in range(n):
                 # Software pipeline: the row offsets of line i + 2D, the first rows (or, for a
-                # popular part, the run offsets) of line i + D and the runs of line i + D/2
-                # are fetched while line i is answered: the misses of many lines overlap.
+                # popular part, the run offsets; for a part held nowhere, its group) of line
+                # i + D and the next level of line i + D/2 and i + D/4 are fetched while line
+                # i is answered: the misses of many lines overlap instead of adding up.
                 ahead = i + 2 * PIPELINE
                 if ahead < n and line_part[ahead] >= 0:
                     __builtin_prefetch(&self.stock_indptr[line_part[ahead]])
@@ -464,12 +465,21 @@ cdef class StockIndex:
                     elif k < self.stock_indptr[line_part[ahead] + 1]:
                         __builtin_prefetch(&self.stock_warehouse[k])
                         __builtin_prefetch(&self.available[k])
-                ahead = i + PIPELINE // 2  # and the runs themselves, half as far ahead
+                    elif grouped:  # held nowhere: its substitutes will be searched
+                        __builtin_prefetch(&self.part_group[line_part[ahead]])
+                ahead = i + PIPELINE // 2  # and the runs or the group, half as far ahead
                 if ahead < n and line_part[ahead] >= 0:
                     p = line_part[ahead]
-                    if self.stock_indptr[p + 1] - self.stock_indptr[p] >= MIN_RUN_ROWS and \
-                            self.run_indptr[p] < self.run_indptr[p + 1]:
+                    k = self.stock_indptr[p + 1] - self.stock_indptr[p]
+                    if k >= MIN_RUN_ROWS and self.run_indptr[p] < self.run_indptr[p + 1]:
                         __builtin_prefetch(&self.run_packed[self.run_indptr[p]])
+                    elif k == 0 and grouped:
+                        __builtin_prefetch(&self.group_indptr[self.part_group[p]])
+                ahead = i + PIPELINE // 4  # and the group's members
+                if grouped and ahead < n and line_part[ahead] >= 0:
+                    p = line_part[ahead]
+                    if self.stock_indptr[p + 1] == self.stock_indptr[p]:
+                        __builtin_prefetch(&self.group_part[self.group_indptr[self.part_group[p]]])
                 p = line_part[i]
                 if p < 0:
                     continue
