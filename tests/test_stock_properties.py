@@ -274,8 +274,8 @@ def order_candidates(draw):
     warehouse is equally far for all its lines, as it is from one shop."""
     n_warehouses = draw(st.integers(1, 6))
     lines_per_order = draw(st.lists(st.integers(0, 4), max_size=5))
-    if draw(st.booleans()):
-        lines_per_order.append(65)  # wider than a 64-bit mask
+    if draw(st.booleans()):  # masks of more than one 64-bit word
+        lines_per_order.append(draw(st.sampled_from([64, 65, 128, 129, 200])))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     order_indptr = np.r_[0, np.cumsum(lines_per_order)].astype(np.int64)
     n_lines = int(order_indptr[-1])

@@ -174,12 +174,11 @@ def order_warehouses(
     order_indptr: np.ndarray,
     n_warehouses: int,
 ) -> tuple[np.ndarray, ...]:
-    indptr, rows, wide = [0], [], []
+    indptr, word_indptr, rows, words = [0], [0], [], []
     for o in range(len(order_indptr) - 1):
         lo, hi = int(order_indptr[o]), int(order_indptr[o + 1])
-        wide.append(hi - lo > 64)
         masks: dict[int, list[Any]] = {}
-        for d in range(lo, hi) if hi - lo <= 64 else ():
+        for d in range(lo, hi):
             for c in range(int(line_indptr[d]), int(line_indptr[d + 1])):
                 entry = masks.setdefault(int(warehouse[c]), [0, 0, float(km[c])])
                 entry[0] |= 1 << (d - lo)
@@ -191,14 +190,23 @@ def order_warehouses(
         for (mask, own), (distance, w) in sorted(nearest.items(), key=lambda item: item[1]):
             if not any(mask & ~m == 0 and own & ~n == 0 for _, m, n, _ in kept):
                 kept.append((w, mask, own, distance))
-        rows += kept
+        n_words = -(-(hi - lo) // 64)
+        rows += [(w, distance) for w, _, _, distance in kept]
+        words += [(_words(mask, n_words), _words(own, n_words)) for _, mask, own, _ in kept]
         indptr.append(len(rows))
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+        word_indptr.append(word_indptr[-1] + n_words * len(kept))
+    columns = list(zip(*rows, strict=True)) if rows else [(), ()]
+    mask_words, own_words = ([w for pair in words for w in pair[i]] for i in (0, 1))
     return (
         np.array(indptr, np.int64),
+        np.array(word_indptr, np.int64),
         np.array(columns[0], np.int32),
-        np.array(columns[1], np.uint64),
-        np.array(columns[2], np.uint64),
-        np.array(columns[3], np.float64),
-        np.array(wide, np.uint8),
+        np.array(mask_words, np.uint64),
+        np.array(own_words, np.uint64),
+        np.array(columns[1], np.float64),
     )
+
+
+def _words(mask: int, n_words: int) -> list[int]:
+    """A bit set as ``n_words`` 64-bit words, lowest first."""
+    return [(mask >> (64 * k)) & (2**64 - 1) for k in range(n_words)]

@@ -23,7 +23,7 @@ def order_warehouses(
     km: _F64,
     order_indptr: _I64,
     n_warehouses: int,
-) -> tuple[_I64, _I32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], _F64, _U8]: ...
+) -> tuple[_I64, _I64, _I32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], _F64]: ...
 
 @final
 class StockIndex:

@@ -70,12 +70,11 @@ cdef struct Candidate:
 
 
 cdef struct Shipper:
-    # What one warehouse can do for one order (see order_warehouses); compared as
-    # (mask, own, km, warehouse) to group, then as (km, warehouse) to rank.
-    uint64_t mask
-    uint64_t own
+    # What one warehouse can do for one order (see order_warehouses): its distance, and where
+    # its fill mask starts in a buffer of 64-bit words (its own mask follows it).
     double km
     int32_t warehouse
+    int64_t words
 
 
 cdef struct Best:
@@ -600,16 +599,17 @@ cdef tuple _candidate_arrays(vector[Candidate]& found):
     return row_arr, warehouse_arr, part_arr, substitute_arr, km_arr
 
 
-cdef bint _by_masks(const Shipper& a, const Shipper& b) noexcept nogil:
-    if a.mask != b.mask:
-        return a.mask < b.mask
-    if a.own != b.own:
-        return a.own < b.own
-    return a.km < b.km or (a.km == b.km and a.warehouse < b.warehouse)
-
-
 cdef bint _by_distance(const Shipper& a, const Shipper& b) noexcept nogil:
     return a.km < b.km or (a.km == b.km and a.warehouse < b.warehouse)
+
+
+cdef inline bint _within(const uint64_t* small, const uint64_t* big, int64_t n) noexcept nogil:
+    """Whether every bit set in the ``n`` words of ``small`` is set in ``big``."""
+    cdef int64_t k
+    for k in range(n):
+        if small[k] & ~big[k]:
+            return False
+    return True
 
 
 def order_warehouses(const int64_t[::1] line_indptr, const int32_t[::1] warehouse,
@@ -622,76 +622,93 @@ def order_warehouses(const int64_t[::1] line_indptr, const int32_t[::1] warehous
     it has the part itself for). A warehouse is left out when a nearer one (or one as near with
     a lower code) has both masks covering its own: swapping it for that one never costs a
     shipment, a substitute or a kilometre. Popular parts sit in hundreds of warehouses, and a
-    handful survive. Orders of more than 64 lines do not fit the masks: they are flagged
-    ``wide`` and left to the caller.
+    handful survive. A mask is ``ceil(lines / 64)`` words, so orders of any size fit.
 
     Returns
     -------
     indptr : int64 array of n_orders + 1
-        CSR over orders.
+        CSR over orders of the warehouses kept.
+    word_indptr : int64 array of n_orders + 1
+        CSR over orders of the mask words: ``ceil(lines / 64)`` per warehouse kept, in turn.
     warehouse : int32 array
     mask, own : uint64 arrays
-        Bit ``i`` stands for the order's ``i``-th line.
+        Bit ``i % 64`` of a warehouse's word ``i // 64`` stands for the order's ``i``-th line.
     km : float64 array
-    wide : uint8 array of n_orders
     """
-    cdef Py_ssize_t n_orders = order_indptr.shape[0] - 1, o, i, j, start
-    cdef int64_t d, c
+    cdef Py_ssize_t n_orders = order_indptr.shape[0] - 1, o
+    cdef int64_t d, c, lo, n, k, at
+    cdef uint64_t bit
     cdef int32_t w
-    cdef vector[Shipper] found, kept, out
+    cdef vector[Shipper] found, out
+    cdef vector[uint64_t] words, out_mask, out_own
     cdef Shipper item
     cdef int64_t[::1] stamp = np.full(max(n_warehouses, 1), -1, np.int64)
     cdef int64_t[::1] slot = np.zeros(max(n_warehouses, 1), np.int64)
     indptr_arr = np.zeros(n_orders + 1, np.int64)
-    wide_arr = np.zeros(n_orders, np.uint8)
-    cdef int64_t[::1] indptr = indptr_arr
-    cdef uint8_t[::1] wide = wide_arr
-    cdef bint dominated
+    word_indptr_arr = np.zeros(n_orders + 1, np.int64)
+    cdef int64_t[::1] indptr = indptr_arr, word_indptr = word_indptr_arr
     with nogil:
         for o in range(n_orders):
-            if order_indptr[o + 1] - order_indptr[o] > 64:
-                wide[o] = 1
-                indptr[o + 1] = out.size()
-                continue
+            lo = order_indptr[o]
+            n = (order_indptr[o + 1] - lo + 63) // 64
             found.clear()
-            for d in range(order_indptr[o], order_indptr[o + 1]):
+            words.clear()
+            for d in range(lo, order_indptr[o + 1]):
+                k, bit = (d - lo) // 64, (<uint64_t> 1) << ((d - lo) % 64)
                 for c in range(line_indptr[d], line_indptr[d + 1]):
                     w = warehouse[c]
                     if stamp[w] != o:
                         stamp[w], slot[w] = o, found.size()
-                        item.mask, item.own, item.km, item.warehouse = 0, 0, km[c], w
+                        item.km, item.warehouse, item.words = km[c], w, words.size()
                         found.push_back(item)
-                    found[slot[w]].mask |= (<uint64_t> 1) << (d - order_indptr[o])
+                        words.resize(words.size() + 2 * n, 0)
+                    at = found[slot[w]].words + k
+                    words[at] |= bit
                     if not substitute[c]:
-                        found[slot[w]].own |= (<uint64_t> 1) << (d - order_indptr[o])
-            cpp_sort(found.begin(), found.end(), _by_masks)
-            kept.clear()
-            for i in range(<Py_ssize_t> found.size()):  # the nearest of each pair of masks
-                if i == 0 or found[i].mask != found[i - 1].mask or \
-                        found[i].own != found[i - 1].own:
-                    kept.push_back(found[i])
-            cpp_sort(kept.begin(), kept.end(), _by_distance)
-            start = out.size()
-            for i in range(<Py_ssize_t> kept.size()):
-                dominated = False
-                for j in range(start, <Py_ssize_t> out.size()):
-                    if kept[i].mask & ~out[j].mask == 0 and kept[i].own & ~out[j].own == 0:
-                        dominated = True
-                        break
-                if not dominated:
-                    out.push_back(kept[i])
-            indptr[o + 1] = out.size()
-    return (indptr_arr, *_shipper_arrays(out), wide_arr)
+                        words[at + n] |= bit
+            cpp_sort(found.begin(), found.end(), _by_distance)
+            _keep_undominated(found, words, n, out, out_mask, out_own)
+            indptr[o + 1], word_indptr[o + 1] = out.size(), out_mask.size()
+    return (indptr_arr, word_indptr_arr, *_shipper_arrays(out, out_mask, out_own))
 
 
-cdef tuple _shipper_arrays(vector[Shipper]& out):
+cdef void _keep_undominated(vector[Shipper]& found, vector[uint64_t]& words, int64_t n,
+                            vector[Shipper]& out, vector[uint64_t]& out_mask,
+                            vector[uint64_t]& out_own) noexcept nogil:
+    """Append to ``out`` the warehouses of ``found`` (nearest first; ``n`` words a mask) that
+    no warehouse kept before them dominates, with their masks."""
+    cdef Py_ssize_t start = out.size(), i, j
+    cdef int64_t k
+    cdef const uint64_t* mine
+    cdef Shipper item
+    cdef bint dominated
+    for i in range(<Py_ssize_t> found.size()):
+        mine = words.data() + found[i].words
+        dominated = False
+        for j in range(start, <Py_ssize_t> out.size()):
+            if _within(mine, out_mask.data() + out[j].words, n) and \
+                    _within(mine + n, out_own.data() + out[j].words, n):
+                dominated = True
+                break
+        if not dominated:
+            item = found[i]
+            item.words = out_mask.size()
+            out.push_back(item)
+            for k in range(n):
+                out_mask.push_back(mine[k])
+                out_own.push_back(mine[n + k])
+
+
+cdef tuple _shipper_arrays(vector[Shipper]& out, vector[uint64_t]& out_mask,
+                           vector[uint64_t]& out_own):
     cdef Py_ssize_t n = out.size(), i
-    warehouse_arr, mask_arr = np.empty(n, np.int32), np.empty(n, np.uint64)
-    own_arr, km_arr = np.empty(n, np.uint64), np.empty(n, np.float64)
+    warehouse_arr, km_arr = np.empty(n, np.int32), np.empty(n, np.float64)
     cdef int32_t[::1] warehouse = warehouse_arr
-    cdef uint64_t[::1] mask = mask_arr, own = own_arr
     cdef double[::1] km = km_arr
     for i in range(n):
-        warehouse[i], mask[i], own[i], km[i] = (out[i].warehouse, out[i].mask, out[i].own,
-                                                out[i].km)
+        warehouse[i], km[i] = out[i].warehouse, out[i].km
+    mask_arr, own_arr = np.empty(out_mask.size(), np.uint64), np.empty(out_own.size(), np.uint64)
+    cdef uint64_t[::1] mask = mask_arr, own = own_arr
+    for i in range(<Py_ssize_t> out_mask.size()):
+        mask[i], own[i] = out_mask[i], out_own[i]
     return warehouse_arr, mask_arr, own_arr, km_arr

@@ -52,7 +52,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._cover import Cover, undominated
+from ._cover import Cover
 from ._stock_tables import OrderLines, check_max_km, check_position, encode_lines
 from ._tables import as_table, require_columns, string_column
 from .errors import ColumnTypeError, DataError
@@ -271,8 +271,9 @@ def source_orders(
     )
     choice = np.full(len(demand.lines), -1, np.int64)
     optimal = np.ones(demand.n_orders, bool)
+    order_indptr = demand.order_indptr.tolist()
     for o in range(demand.n_orders):
-        lo, hi = demand.order_indptr[o], demand.order_indptr[o + 1]
+        lo, hi = order_indptr[o], order_indptr[o + 1]
         choice[lo:hi], optimal[o] = solver.solve(o, lo, hi)
     return _line_table(inventory, table, order_ids, encoded, demand, cand, choice, optimal[order])
 
@@ -368,42 +369,34 @@ class _Solver:
         summary = kernels.order_warehouses(
             indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
         )
-        self.summary_indptr = summary[0].tolist()
-        self.summary = tuple(column.tolist() for column in summary[1:5])
-        self.wide = summary[5].tolist()
+        self.summary_indptr, self.word_indptr = summary[0].tolist(), summary[1].tolist()
+        self.summary_warehouse, self.summary_km = summary[2].tolist(), summary[5].tolist()
+        self.words = (summary[3], summary[4])  # fill and own masks
+        self.word_values = (summary[3].tolist(), summary[4].tolist())
 
     def solve(self, o: int, lo: int, hi: int) -> tuple[list[int], bool]:
         """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi of order
         ``o``, and whether the plan is proved optimal."""
-        masks, own, km = self._masks(o, lo, hi)
-        weights = {1 << i: w for i, w in enumerate(self.weight[lo:hi])}
-        chosen, optimal = Cover(masks, own, km, weights, self.max_nodes).best(self.cap)
+        masks, own, km = self._masks(o)
+        cover = Cover(masks, own, km, self.weight[lo:hi], self.max_nodes)
+        chosen, optimal = cover.best(self.cap)
         choice, as_planned = self._assign(lo, hi, chosen)
         return choice, optimal and as_planned
 
-    def _masks(
-        self, o: int, lo: int, hi: int
-    ) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
+    def _masks(self, o: int) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
         """Warehouse -> fill mask, own mask and km, the warehouses worth a look only."""
-        if not self.wide[o]:
-            a, b = self.summary_indptr[o], self.summary_indptr[o + 1]
-            w, mask, own, km = (column[a:b] for column in self.summary)
-            return (
-                dict(zip(w, mask, strict=True)),
-                dict(zip(w, own, strict=True)),
-                dict(zip(w, km, strict=True)),
-            )
-        masks: dict[int, int] = {}  # more than 64 lines: Python integers as bit sets
-        owns: dict[int, int] = {}
-        kms: dict[int, float] = {}
-        for d in range(lo, hi):
-            for c in range(self.indptr[d], self.indptr[d + 1]):
-                w, bit = self.warehouse[c], 1 << (d - lo)
-                masks[w] = masks.get(w, 0) | bit
-                owns[w] = owns.get(w, 0) | (0 if self.substitute[c] else bit)
-                kms[w] = self.km[c]
-        useful = undominated(masks, owns, kms)
-        return {w: masks[w] for w in useful}, owns, kms
+        a, b = self.summary_indptr[o], self.summary_indptr[o + 1]
+        first, last = self.word_indptr[o], self.word_indptr[o + 1]
+        w, km = self.summary_warehouse[a:b], self.summary_km[a:b]
+        if last - first == b - a:  # one word a warehouse: the words are the masks
+            mask, own = (values[first:last] for values in self.word_values)
+        else:
+            mask, own = (_bit_sets(words[first:last], b - a) for words in self.words)
+        return (
+            dict(zip(w, mask, strict=True)),
+            dict(zip(w, own, strict=True)),
+            dict(zip(w, km, strict=True)),
+        )
 
     def _assign(self, lo: int, hi: int, chosen: set[int]) -> tuple[list[int], bool]:
         """Give each demand a candidate in the chosen warehouses, within the stock of each row.
@@ -461,6 +454,11 @@ class _Solver:
         if best >= 0:
             taken[self.row[best]] = taken.get(self.row[best], 0) + self.qty[d]
         return best
+
+
+def _bit_sets(words: np.ndarray, n: int) -> list[int]:
+    """``n`` bit sets of as many 64-bit words each, lowest word first, as Python integers."""
+    return [int.from_bytes(row.tobytes(), "little") for row in words.reshape(n, -1)] if n else []
 
 
 def _line_table(
