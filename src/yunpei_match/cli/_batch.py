@@ -29,7 +29,7 @@ from ._common import (
     non_negative_float,
     positive_int,
 )
-from ._output import RowProgress, count, rate, say, status
+from ._output import RowProgress, count, counted, rate, say, status
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -319,8 +319,8 @@ def print_report(report: JobReport, command: BatchCommand) -> None:
     """What the job did: rows in, answered, rejected and why, rows out, time; the files."""
     noun = command.noun
     say(
-        f"{command.name}: {count(report.input_rows)} {noun}, {count(report.accepted)} answered, "
-        f"{count(report.rejected)} rejected -> {count(report.result_rows)} rows "
+        f"{command.name}: {counted(report.input_rows, noun)}, {count(report.accepted)} answered, "
+        f"{count(report.rejected)} rejected -> {counted(report.result_rows, 'rows')} "
         f"in {report.seconds:.3f} s ({rate(report.rows_per_second)} {noun}/s)"
     )
     if report.empty:

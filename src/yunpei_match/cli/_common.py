@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 import time
@@ -120,12 +121,22 @@ def at_position(text: str) -> tuple[float, float]:
 
 
 def part_with_qty(text: str) -> tuple[str, int]:
-    """``"P0100005"`` -> ``("P0100005", 1)``; ``"P0500150:2"`` -> ``("P0500150", 2)``."""
+    """``"P0100005"`` -> ``("P0100005", 1)``; ``"P0500150:2"`` -> ``("P0500150", 2)``.
+
+    The text after the last colon is the quantity: a part_id with a colon in it is given with
+    its quantity (``"A:B:1"``).
+    """
     part, colon, qty = text.rpartition(":")
-    if not colon or not qty.isdigit():
+    if not colon:
         return text, 1
+    if not part:
+        raise argparse.ArgumentTypeError(f"{text!r} has a quantity but no part_id before it")
+    if not re.fullmatch(r"-?[0-9]+", qty):
+        raise argparse.ArgumentTypeError(
+            f"the quantity of {text!r} must be a whole number >= 1, got {qty!r}"
+        )
     if int(qty) < 1:
-        raise argparse.ArgumentTypeError(f"a quantity must be >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"the quantity of {text!r} must be >= 1, got {int(qty)}")
     return part, int(qty)
 
 

@@ -33,6 +33,7 @@ from rich.text import Text
 __all__ = [
     "RowProgress",
     "count",
+    "counted",
     "is_terminal",
     "print_fields",
     "print_table",
@@ -61,6 +62,11 @@ def say(message: str = "") -> None:
 def count(n: int) -> str:
     """``1200000`` -> ``'1,200,000'``."""
     return f"{n:,}"
+
+
+def counted(n: int, noun: str) -> str:
+    """``(1200, "orders")`` -> ``'1,200 orders'``; ``(1, "order lines")`` -> ``'1 order line'``."""
+    return f"{count(n)} {noun[:-1] if n == 1 and noun.endswith('s') else noun}"
 
 
 def rate(per_second: float) -> str:
