@@ -28,8 +28,9 @@ with the fewest candidate warehouses (one of them must ship it), prune a branch 
 already exceeds the best cover of this size, or whose remaining lines cannot be covered by the
 shipments left. The first size with a cover is the fewest shipments, and the search keeps the
 cover with the fewest substitutes, then the least total distance (ties: the smaller warehouse
-codes). The search stops after
-``max_nodes`` branches; the plan is then the greedy cover (repeatedly the warehouse filling
+codes). An order's lines are bits of Python integers, so orders of any size are searched the
+same way; a kernel first drops the warehouses a nearer one makes redundant. The search stops
+after ``max_nodes`` branches; the plan is then the greedy cover (repeatedly the warehouse filling
 the most open lines, nearest first), which uses at most ``H(n) ~ ln n + 1`` times the fewest
 shipments, and is marked ``optimal=False``.
 
