@@ -459,7 +459,10 @@ class _Solver:
 
 def _bit_sets(words: np.ndarray, n: int) -> list[int]:
     """``n`` bit sets of as many 64-bit words each, lowest word first, as Python integers."""
-    return [int.from_bytes(row.tobytes(), "little") for row in words.reshape(n, -1)] if n else []
+    if not n:
+        return []
+    rows = words.reshape(n, -1).astype("<u8", copy=False)  # bytes in little-endian order
+    return [int.from_bytes(row.tobytes(), "little") for row in rows]
 
 
 def _line_table(
