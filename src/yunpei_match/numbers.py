@@ -97,9 +97,6 @@ class _SearchIndex:
         self.offsets, self.data = string_buffers(keys)
         # An object array: gathering a query's candidates is one C-level take, not a loop.
         self.keys = np.array(keys.to_pylist(), dtype=object)
-        lengths = np.diff(self.offsets)
-        variants = int(np.sum(1 + lengths + lengths * (lengths - 1) // 2))
-        self._bucket_bits = int(np.clip(np.ceil(np.log2(max(variants, 1) / 4)), 4, 28))
         self._deletions: tuple[np.ndarray, ...] | None = None
         self._grams: tuple[np.ndarray, ...] | None = None
 
@@ -111,11 +108,9 @@ class _SearchIndex:
             return self._gram_candidates(buffers, max_edits)
         longest = DELETION_QUERY + DELETION_EDITS
         if self._deletions is None:  # two threads racing build equal indexes
-            self._deletions = self._kernels.build_deletions(
-                self.offsets, self.data, self._bucket_bits, longest
-            )
+            self._deletions = self._kernels.build_deletions(self.offsets, self.data, longest)
         found = self._kernels.deletion_candidates(
-            *self._deletions, self.offsets, *buffers, self._bucket_bits, max_edits, longest
+            *self._deletions, self.offsets, *buffers, max_edits, longest
         )
         if not long.any():
             return found
