@@ -8,8 +8,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import yunpei_match as ym
+from yunpei_match._labels import Labels
 from yunpei_match.batch import FitmentJob, run_job
 from yunpei_match.cli import main
 from yunpei_match.offers import offers_many
@@ -185,3 +188,25 @@ def test_delivery_tier_rules_name_categories_by_the_same_rule():
     assert tiers.tier_of("front", 10.0, "tyres") == "next-day"
     _, _, category_rules = tiers.compile(["front"], ["battery", "brake pads", "tyres"])
     assert category_rules.tolist() == [0b11, 0b11, 0b10]
+
+
+def _full_width(text: str) -> str:
+    """ASCII as a Chinese input method types it: full-width forms, the ideographic space."""
+    shifted = (chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+    return "".join(shifted).replace(" ", "\u3000")
+
+
+SPELLINGS = [str.upper, str.title, _full_width, lambda t: f"  {t.replace(' ', '   ')}\t"]
+CATEGORIES = ["oil filter", "brake pads", "wiper blades", "Lemförder kit", "刹车片"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CATEGORIES), st.sampled_from(SPELLINGS)), max_size=12))
+def test_every_spelling_finds_its_label_alike_in_scalar_and_batch_form(typed):
+    labels = Labels(pa.array(sorted(CATEGORIES)), "category", "categories", unique="parts.category")
+    spelled = [spell(name) for name, spell in typed]
+    expected = [sorted(CATEGORIES).index(name) for name, _ in typed]
+    assert [labels.code(text) for text in spelled] == expected
+    assert labels.codes(spelled).tolist() == expected
+    encoded = pa.chunked_array([pa.array(spelled, pa.string()).dictionary_encode()])
+    assert labels.codes(encoded).tolist() == expected

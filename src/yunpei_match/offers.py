@@ -60,6 +60,8 @@ def offers(
     vehicle_id, vin : str
         Exactly one of them. A VIN stands for every vehicle it may be (``catalog.vins``).
     category : str
+        Matched ignoring case, width and spacing, as in
+        :meth:`~yunpei_match.fitment.FitmentIndex.parts_for_vehicle`.
     lat, lon : float
         The shop, in degrees.
     qty : int, default 1
