@@ -129,7 +129,9 @@ class Catalog:
         self.category_ids = IdDictionary(categories, "parts", "category", "categories", kernels)
         # The category a user names, matched by its label key (_labels); built here so that
         # a saved index is held to the rule a build enforces.
-        self._category_labels = category_labels or category_names(categories)
+        self._category_labels = (
+            category_names(categories) if category_labels is None else category_labels
+        )
         self.stats = stats
         self._links = links
         self._numbers = numbers
@@ -256,7 +258,9 @@ class Catalog:
         Raises
         ------
         MissingColumnError, DataError, DuplicateIdError
-            For a missing column, a null or out-of-range value, a repeated id.
+            For a missing column, a null or out-of-range value, a repeated id, or two
+            categories that differ only in case, width or spacing (queries could not tell
+            them apart).
         ColumnTypeError
             For a column of the wrong type.
         UnknownIdError
