@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -273,3 +274,42 @@ def test_long_numbers_are_searched_exactly_and_never_hang() -> None:
     hits = numbers.search_many([typo, "W 68/8", "9" * 9_999], max_edits=2, limit=None)
     assert hits.column("number").to_pylist() == [long_number, "W 68/3", "9" * 10_000]
     assert hits.column("distance").to_pylist() == [1, 1, 1]
+
+
+def _first_search_peak(
+    part_numbers: list[str], queries: list[str]
+) -> tuple[int, np.ndarray, list[pa.Table]]:
+    """Peak bytes traced while the first searches build the index, its bucket offsets and
+    the answers (up to two edits, then up to four)."""
+    parts = {
+        "part_id": [f"P{i}" for i in range(len(part_numbers))],
+        "brand": ["X"] * len(part_numbers),
+        "part_number": part_numbers,
+        "category": ["c"] * len(part_numbers),
+    }
+    numbers = ym.Catalog.from_tables(vehicles=NO_VEHICLES, parts=parts).numbers
+    tracemalloc.start()
+    try:  # deletion variants, then q-grams
+        answers = [numbers.search_many(queries, max_edits=edits) for edits in (2, 4)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak, numbers._search._deletions[0], answers
+
+
+def test_a_number_longer_than_any_real_one_costs_only_its_own_bytes() -> None:
+    # Its ~length**2 / 2 deletion variants are never indexed; the index must not be sized for
+    # them either (a 40,000-character number once made the first search allocate 4 GiB).
+    length = 40_000
+    short = [f"W {i:03d}/{i % 7}" for i in range(300)]
+    long_number = "".join("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[i * 7 % 36] for i in range(length))
+    queries = ["W 012/6", long_number[:-1]]
+    base_peak, base_buckets, _ = _first_search_peak(short, queries)
+    peak, buckets, answers = _first_search_peak([*short, long_number], queries)
+    assert len(buckets) == len(base_buckets)
+    assert buckets[-1] == base_buckets[-1]  # the same variants, none of the long number's
+    assert peak - base_peak < 64 * length
+    for hits in answers:  # and it is still found, through the 4-grams
+        found = hits.filter(pa.compute.equal(hits.column("request_index"), 1))
+        assert found.column("number").to_pylist() == [long_number]
+        assert found.column("distance").to_pylist() == [1]

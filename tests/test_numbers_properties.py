@@ -232,18 +232,13 @@ def test_gram_kernels_agree(keys, queries, max_edits, q):
     st.lists(KEY_TEXT, max_size=20),
     st.lists(KEY_TEXT, max_size=6),
     st.integers(0, 2),
-    st.integers(4, 10),
 )
-def test_deletion_kernels_agree(keys, queries, max_edits, bucket_bits):
+def test_deletion_kernels_agree(keys, queries, max_edits):
     key_buffers = string_buffers(pa.array(keys, pa.string()))
     query_buffers = string_buffers(pa.array(queries, pa.string()))
-    core_index = _core.build_deletions(*key_buffers, bucket_bits, 6)  # keys up to 6 indexed
-    twin_index = _reference.build_deletions(*key_buffers, bucket_bits, 6)
-    core = _core.deletion_candidates(
-        *core_index, key_buffers[0], *query_buffers, bucket_bits, max_edits, 6
-    )
-    twin = _reference.deletion_candidates(
-        *twin_index, key_buffers[0], *query_buffers, bucket_bits, max_edits, 6
-    )
+    core_index = _core.build_deletions(*key_buffers, 6)  # keys up to 6 indexed
+    twin_index = _reference.build_deletions(*key_buffers, 6)
+    core = _core.deletion_candidates(*core_index, key_buffers[0], *query_buffers, max_edits, 6)
+    twin = _reference.deletion_candidates(*twin_index, key_buffers[0], *query_buffers, max_edits, 6)
     for a, b in zip(core, twin, strict=True):  # equal unless two variants' 64-bit hashes collide
         np.testing.assert_array_equal(a, b)

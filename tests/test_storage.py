@@ -79,11 +79,13 @@ def answers(catalog: ym.Catalog) -> dict[str, Any]:
         ).to_pylist(),
         "vehicles_for_parts": fitment.vehicles_for_parts(part_ids).to_pylist(),
     }
+    positions = set(catalog.details.column("position").to_pylist())  # others are errors
     for vehicle in vehicle_ids:
         result[f"parts_for_vehicle {vehicle}"] = fitment.parts_for_vehicle(vehicle).to_pylist()
-        result[f"front parts of {vehicle}"] = fitment.parts_for_vehicle(
-            vehicle, position="front"
-        ).to_pylist()
+        if "front" in positions:
+            result[f"front parts of {vehicle}"] = fitment.parts_for_vehicle(
+                vehicle, position="front"
+            ).to_pylist()
         for category in categories:
             result[f"parts_for_vehicle {vehicle} {category}"] = fitment.parts_for_vehicle(
                 vehicle, category=category

@@ -99,7 +99,7 @@ def gram_candidates(
     max_edits: int,
 ) -> tuple[_I64, _I32]: ...
 def build_deletions(
-    key_offsets: _I64, key_data: npt.NDArray[np.uint8], bucket_bits: int, max_length: int
+    key_offsets: _I64, key_data: npt.NDArray[np.uint8], max_length: int
 ) -> tuple[_I64, npt.NDArray[np.uint64], _I32]: ...
 def deletion_candidates(
     bucket_indptr: _I64,
@@ -108,7 +108,6 @@ def deletion_candidates(
     key_offsets: _I64,
     query_offsets: _I64,
     query_data: npt.NDArray[np.uint8],
-    bucket_bits: int,
     max_edits: int,
     max_length: int,
 ) -> tuple[_I64, _I32]: ...

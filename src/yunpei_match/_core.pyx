@@ -45,6 +45,7 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libc.string cimport memcmp
 from libcpp.algorithm cimport sort as cpp_sort, unique as cpp_unique
 from libcpp.map cimport map as cpp_map
+from libcpp.utility cimport pair
 from libcpp.vector cimport vector
 
 cnp.import_array()

@@ -434,7 +434,7 @@ class _DeletionIndex:
 
 
 def build_deletions(
-    key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], bucket_bits: int, max_length: int
+    key_offsets: Int64Array, key_data: npt.NDArray[np.uint8], max_length: int
 ) -> tuple[_DeletionIndex, None, None]:
     """Variant index of every key (up to two deletions); see ``_core.build_deletions``.
 
@@ -451,7 +451,6 @@ def deletion_candidates(
     key_offsets: Int64Array,
     query_offsets: Int64Array,
     query_data: npt.NDArray[np.uint8],
-    bucket_bits: int,
     max_edits: int,
     max_length: int,
 ) -> tuple[Int64Array, Int32Array]:

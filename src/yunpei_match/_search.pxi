@@ -74,18 +74,20 @@ def build_grams(const int64_t[::1] key_offsets, const uint8_t[::1] key_data, int
 
 
 cdef void _shortest_first(vector[int64_t]& grams, const int64_t[::1] gram_indptr) noexcept nogil:
-    """Order gram occurrences by posting-list length (equal grams stay adjacent)."""
-    cdef Py_ssize_t i, j, n = <Py_ssize_t> grams.size()
-    cdef int64_t x, size_x
-    for i in range(1, n):  # insertion sort: a query has a dozen grams
-        x = grams[i]
-        size_x = gram_indptr[x + 1] - gram_indptr[x]
-        j = i - 1
-        while j >= 0 and (gram_indptr[grams[j] + 1] - gram_indptr[grams[j]] > size_x or (
-                gram_indptr[grams[j] + 1] - gram_indptr[grams[j]] == size_x and grams[j] > x)):
-            grams[j + 1] = grams[j]
-            j -= 1
-        grams[j + 1] = x
+    """Order gram occurrences by posting-list length, then gram id (equal grams stay adjacent).
+
+    A sort, not an insertion sort: a query as long as a 40,000-character number would make
+    the latter quadratic.
+    """
+    cdef vector[pair[int64_t, int64_t]] sized
+    cdef Py_ssize_t i, n = <Py_ssize_t> grams.size()
+    sized.reserve(n)
+    for i in range(n):
+        sized.push_back(pair[int64_t, int64_t](
+            gram_indptr[grams[i] + 1] - gram_indptr[grams[i]], grams[i]))
+    cpp_sort(sized.begin(), sized.end())
+    for i in range(n):
+        grams[i] = sized[i].second
 
 
 cdef Py_ssize_t _shared_grams(const uint8_t* key, Py_ssize_t length, int32_t q,
@@ -201,6 +203,8 @@ def gram_candidates(const int64_t[::1] gram_indptr, const int32_t[::1] gram_key,
 
 cdef enum:
     MAX_DELETIONS = 2
+    MIN_BUCKET_BITS = 4
+    MAX_BUCKET_BITS = 28
 
 
 cdef uint64_t _variant_hash(const uint8_t* key, Py_ssize_t length, Py_ssize_t skip1,
@@ -234,19 +238,39 @@ cdef void _variants(const uint8_t* key, Py_ssize_t length, int32_t deletions,
     out.erase(cpp_unique(out.begin(), out.end()), out.end())
 
 
+cdef int32_t _bucket_bits(const int64_t[::1] key_offsets, Py_ssize_t max_length) noexcept nogil:
+    """Bits of the bucket count: about four variants a bucket, counting the indexed keys only.
+
+    Sized by the same ``max_length`` that leaves long keys out: sized from every key, one
+    40,000-character number (8e8 variants, none stored) would ask for 2**28 buckets (4 GiB).
+    """
+    cdef Py_ssize_t k, length
+    cdef int64_t variants = 0
+    cdef int32_t bits = MIN_BUCKET_BITS
+    for k in range(key_offsets.shape[0] - 1):
+        length = key_offsets[k + 1] - key_offsets[k]
+        if length <= max_length:
+            variants += 1 + length + length * (length - 1) // 2
+    while bits < MAX_BUCKET_BITS and ((<int64_t> 4) << bits) < variants:
+        bits += 1
+    return bits
+
+
 def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
-                    int32_t bucket_bits, int32_t max_length):
+                    int32_t max_length):
     """Variant hashes of every key (up to two deletions), bucketed by their top bits.
 
-    Keys longer than ``max_length`` are left out (a key of length L has ~L**2/2 variants):
-    the caller answers long queries another way.
+    Keys longer than ``max_length`` are left out (a key of length L has ~L**2/2 variants)
+    and cost nothing here, not even buckets: the caller answers long queries another way.
+    The bucket count is a power of two, about a quarter of the variants (16 to 2**28).
 
     Returns
     -------
-    bucket_indptr : int64 array of ``2**bucket_bits + 1``
+    bucket_indptr : int64 array of ``buckets + 1``
     variant_hash : uint64 array, variant_key : int32 array (the key each variant comes from)
     """
     cdef Py_ssize_t n = key_offsets.shape[0] - 1, k, i
+    cdef int32_t bucket_bits = _bucket_bits(key_offsets, max_length)
     cdef Py_ssize_t n_buckets = (<Py_ssize_t> 1) << bucket_bits
     cdef int shift = 64 - bucket_bits
     cdef vector[uint64_t] variants
@@ -286,7 +310,7 @@ def build_deletions(const int64_t[::1] key_offsets, const uint8_t[::1] key_data,
 def deletion_candidates(const int64_t[::1] bucket_indptr, const uint64_t[::1] variant_hash,
                         const int32_t[::1] variant_key, const int64_t[::1] key_offsets,
                         const int64_t[::1] query_offsets, const uint8_t[::1] query_data,
-                        int32_t bucket_bits, int32_t max_edits, int32_t max_length):
+                        int32_t max_edits, int32_t max_length):
     """Keys sharing a variant (up to ``max_edits <= 2`` deletions) with each query.
 
     Only keys whose length is within ``max_edits`` of the query's are kept. Exact for queries
@@ -299,7 +323,7 @@ def deletion_candidates(const int64_t[::1] bucket_indptr, const uint64_t[::1] va
     candidate : int32 array, ascending within each query
     """
     cdef Py_ssize_t m = query_offsets.shape[0] - 1, r, v, i, length, first
-    cdef int shift = 64 - bucket_bits
+    cdef int shift = 64
     cdef uint64_t h
     cdef int32_t key
     cdef int64_t difference
@@ -307,6 +331,8 @@ def deletion_candidates(const int64_t[::1] bucket_indptr, const uint64_t[::1] va
     cdef vector[int32_t] candidates
     cdef vector[int64_t] bounds
     cdef const uint8_t* base = &query_data[0] if query_data.shape[0] else NULL
+    while ((<Py_ssize_t> 1) << (64 - shift)) < bucket_indptr.shape[0] - 1:  # 2**bits buckets
+        shift -= 1
     bounds.push_back(0)
     with nogil:
         for r in range(m):

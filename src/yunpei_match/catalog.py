@@ -24,6 +24,7 @@ import pyarrow.dataset as ds
 from . import _core, storage
 from ._build import encode_fitments, encode_parts, encode_vehicles
 from ._ids import IdDictionary
+from ._labels import Labels, category_names
 from ._links import Layout, LinkArrays, build_links
 from ._number_index import NumberArrays, NumberTables, build_numbers
 from ._tables import as_table
@@ -117,6 +118,7 @@ class Catalog:
         stats: BuildStats,
         kernels: ModuleType = _core,
         id_dictionaries: tuple[IdDictionary, IdDictionary] | None = None,
+        category_labels: Labels | None = None,
     ) -> None:
         self.vehicles = vehicles
         self.parts = parts
@@ -125,6 +127,11 @@ class Catalog:
             vehicles, parts, kernels
         )
         self.category_ids = IdDictionary(categories, "parts", "category", "categories", kernels)
+        # The category a user names, matched by its label key (_labels); built here so that
+        # a saved index is held to the rule a build enforces.
+        self._category_labels = (
+            category_names(categories) if category_labels is None else category_labels
+        )
         self.stats = stats
         self._links = links
         self._numbers = numbers
@@ -251,7 +258,9 @@ class Catalog:
         Raises
         ------
         MissingColumnError, DataError, DuplicateIdError
-            For a missing column, a null or out-of-range value, a repeated id.
+            For a missing column, a null or out-of-range value, a repeated id, or two
+            categories that differ only in case, width or spacing (queries could not tell
+            them apart).
         ColumnTypeError
             For a column of the wrong type.
         UnknownIdError
@@ -271,6 +280,7 @@ class Catalog:
         started = time.perf_counter()
         vehicles_table = encode_vehicles(as_table(vehicles, "vehicles"))
         parts_table, categories, category_start = encode_parts(as_table(parts, "parts"))
+        category_labels = category_names(categories)  # before the work a clash would waste
         universal = parts_table.column("universal").to_numpy(zero_copy_only=False)
         vehicle_ids, part_ids = _id_dictionaries(vehicles_table, parts_table, kernels)
         applications = encode_fitments(
@@ -321,6 +331,7 @@ class Catalog:
             stats=stats,
             kernels=kernels,
             id_dictionaries=(vehicle_ids, part_ids),
+            category_labels=category_labels,
         )
 
     @classmethod

@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ._ids import IdDictionary, OnUnknown, as_string_array
-from ._tables import show
+from ._labels import Labels
 from .errors import ColumnTypeError, DataError, UnknownIdError
 from .vin import Region
 
@@ -55,7 +54,8 @@ class FitmentIndex:
         self._links = arrays
         self._vehicles: IdDictionary = catalog.vehicle_ids
         self._parts: IdDictionary = catalog.part_ids
-        self._categories: IdDictionary = catalog.category_ids
+        self._categories: Labels = catalog._category_labels
+        self._positions: tuple[Labels, npt.NDArray[np.int32]] | None = None
         self._n_categories = len(arrays.category_start) - 1
         self._n_vehicles = len(self._vehicles)
         self._runs = catalog._kernels.RunIndex(
@@ -128,7 +128,8 @@ class FitmentIndex:
         ----------
         vehicle_id : str
         category : str, optional
-            Only parts of this category (``"brake pads"``).
+            Only parts of this category (``"brake pads"``). Categories and positions are
+            matched ignoring case, width and spacing (``"Brake  Pads"``, ``"ＦＲＯＮＴ"``).
         position : str, optional
             Only applications at this position (``"front"``); universal parts, having no
             position, are then left out.
@@ -143,7 +144,8 @@ class FitmentIndex:
         Raises
         ------
         UnknownIdError
-            If the vehicle or the category is not in the catalogue.
+            If the vehicle, the category or the position is not in the catalogue (the
+            message lists the known categories or positions, or the closest ones).
 
         Examples
         --------
@@ -156,8 +158,7 @@ class FitmentIndex:
         """
         vehicle = self._vehicles.code(vehicle_id)
         category_code = None if category is None else self._categories.code(category)
-        if position is not None and not isinstance(position, str):
-            raise ColumnTypeError(f"position must be a string, got {type(position).__name__}")
+        position_code = None if position is None else self._position_labels()[0].code(position)
         n_categories = self._n_categories
         links = np.arange(*self._links.span(vehicle, category_code))
         part, detail = self._expand(self._links.link_part[links], self._links.detail_sets(links))
@@ -167,25 +168,32 @@ class FitmentIndex:
         universal = self._links.universal[bounds[low] : bounds[high]]
         part = np.concatenate([part, universal])
         detail = np.concatenate([detail, np.full(len(universal), -1, np.int64)])
+        if position_code is not None:
+            at = np.append(self._position_labels()[1], -1)[detail]  # detail -1: no position
+            part, detail = part[at == position_code], detail[at == position_code]
         order = np.argsort(part, kind="stable")
-        table = self._part_rows(part[order], detail[order])
-        if position is not None:
-            table = table.filter(pc.equal(table.column("position"), position))
-        return table
+        return self._part_rows(part[order], detail[order])
 
     def parts_for_vin(
-        self, vin: str, *, category: str | None = None, region: Region = "cn"
+        self,
+        vin: str,
+        *,
+        category: str | None = None,
+        position: str | None = None,
+        region: Region = "cn",
     ) -> pa.Table:
         """Parts for every candidate vehicle of a VIN (see ``catalog.vins``).
 
         A VIN often maps to several configurations; rather than guess, the answer lists each
         candidate's parts, with its ``vehicle_id`` first, in the columns of
-        :meth:`parts_for_vehicle`.
+        :meth:`parts_for_vehicle` (``category`` and ``position`` as there).
 
         Raises
         ------
         DataError
             If the VIN is invalid under ``region``.
+        UnknownIdError
+            If the category or the position is not in the catalogue.
 
         Examples
         --------
@@ -195,12 +203,14 @@ class FitmentIndex:
         >>> sorted(set(parts.column("vehicle_id").to_pylist()))
         ['V060007', 'V060008']
         """
-        if category is not None:
-            self._categories.code(category)  # an unknown category raises even without vehicles
+        if category is not None:  # unknown labels raise even when no vehicle matches
+            self._categories.code(category)
+        if position is not None:
+            self._position_labels()[0].code(position)
         vehicles = self._catalog.vins.vehicles_for_vin(vin, region=region)
         tables = []
         for vehicle in vehicles.column("vehicle_id").to_pylist():
-            rows = self.parts_for_vehicle(vehicle, category=category)
+            rows = self.parts_for_vehicle(vehicle, category=category, position=position)
             vehicle_column = pa.array([vehicle] * rows.num_rows, pa.string())
             tables.append(rows.add_column(0, "vehicle_id", vehicle_column))
         if not tables:
@@ -223,7 +233,8 @@ class FitmentIndex:
             A list, numpy array, pyarrow array (dictionary-encoded arrays are mapped through
             their dictionary only) or polars Series.
         categories : str or sequence of str, optional
-            One category for every request, or one per request (null = every category).
+            One category for every request, or one per request (null = every category),
+            matched as in :meth:`parts_for_vehicle`.
         on_unknown : {"raise", "skip"}
             What to do with an id (vehicle or category) the catalogue does not have: raise
             ``UnknownIdError``, or answer that request with no rows.
@@ -402,6 +413,14 @@ class FitmentIndex:
             table = table.append_column(name, details.column(name).take(taken).combine_chunks())
         return table
 
+    def _position_labels(self) -> tuple[Labels, npt.NDArray[np.int32]]:
+        """The catalogue's positions, and the label code of each detail row's (-1: none)."""
+        if self._positions is None:  # on first use; racing threads build equal ones
+            column = self._catalog.details.column("position")
+            labels = Labels(column.combine_chunks(), "position", "positions")
+            self._positions = (labels, labels.codes(column, on_unknown="skip"))
+        return self._positions
+
     def _category_codes(self, categories: Any, n: int, on_unknown: OnUnknown) -> np.ndarray:
         """Category code per request: -1 = every category, -2 = unknown and skipped."""
         if categories is None:
@@ -415,12 +434,5 @@ class FitmentIndex:
         if len(array) != n:
             raise DataError(f"categories must have one entry per request ({n}), got {len(array)}")
         nulls = array.is_null().to_numpy()
-        codes = self._categories.codes(array, on_unknown="skip").astype(np.int64)
-        unknown = (codes < 0) & ~nulls
-        if unknown.any() and on_unknown == "raise":
-            row = int(np.argmax(unknown))
-            raise UnknownIdError(
-                f"category {show(array[row].as_py())} at row {row} is not in the catalogue "
-                f"({len(self._categories):,} categories)"
-            )
-        return np.where(nulls, -1, np.where(unknown, -2, codes))
+        codes = self._categories.codes(array, on_unknown=on_unknown).astype(np.int64)
+        return np.where(nulls, -1, np.where(codes < 0, -2, codes))

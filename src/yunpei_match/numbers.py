@@ -30,6 +30,7 @@ import rapidfuzz
 from rapidfuzz.distance import Levenshtein
 
 from ._ids import IdDictionary, as_string_array, string_buffers
+from ._labels import Labels
 from ._number_index import OE, number_keys
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
@@ -97,9 +98,6 @@ class _SearchIndex:
         self.offsets, self.data = string_buffers(keys)
         # An object array: gathering a query's candidates is one C-level take, not a loop.
         self.keys = np.array(keys.to_pylist(), dtype=object)
-        lengths = np.diff(self.offsets)
-        variants = int(np.sum(1 + lengths + lengths * (lengths - 1) // 2))
-        self._bucket_bits = int(np.clip(np.ceil(np.log2(max(variants, 1) / 4)), 4, 28))
         self._deletions: tuple[np.ndarray, ...] | None = None
         self._grams: tuple[np.ndarray, ...] | None = None
 
@@ -111,11 +109,9 @@ class _SearchIndex:
             return self._gram_candidates(buffers, max_edits)
         longest = DELETION_QUERY + DELETION_EDITS
         if self._deletions is None:  # two threads racing build equal indexes
-            self._deletions = self._kernels.build_deletions(
-                self.offsets, self.data, self._bucket_bits, longest
-            )
+            self._deletions = self._kernels.build_deletions(self.offsets, self.data, longest)
         found = self._kernels.deletion_candidates(
-            *self._deletions, self.offsets, *buffers, self._bucket_bits, max_edits, longest
+            *self._deletions, self.offsets, *buffers, max_edits, longest
         )
         if not long.any():
             return found
@@ -211,6 +207,7 @@ class NumberIndex:
         )
         self._display = tables.numbers.column("number").combine_chunks()
         self._brands = tables.brands.column("brand").combine_chunks()
+        self._brand_labels: Labels | None = None
         self._search: _SearchIndex | None = None
 
     def _code(self, number: str) -> int:
@@ -226,7 +223,8 @@ class NumberIndex:
         number : str
             As typed: spaces, dashes, dots, case and full-width characters do not matter.
         brand : str, optional
-            Only numbers of this brand (a part's own brand, or the OE brand of an OE number).
+            Only numbers of this brand (a part's own brand, or the OE brand of an OE number),
+            matched ignoring case, width and spacing (``"bosch"`` is ``"Bosch"``).
 
         Returns
         -------
@@ -237,6 +235,12 @@ class NumberIndex:
             number it is comes first, then the parts listing it as an OE number; then the same
             for the newest number of its chain. Empty when nothing matches.
 
+        Raises
+        ------
+        UnknownIdError
+            If no part or OE number of the catalogue has ``brand`` (the message lists the
+            known brands, or the closest ones).
+
         Examples
         --------
         >>> import yunpei_match as ym
@@ -244,11 +248,17 @@ class NumberIndex:
         >>> numbers.lookup("w71295").column("brand").to_pylist()[:1]
         ['Mann-Filter']
         """
-        code = self._code(number)
-        links = self._links_of(code, brand)
-        return self._rows(*links)
+        brand_code = None if brand is None else self._brands_known().code(brand)
+        return self._rows(*self._links_of(self._code(number), brand_code))
 
-    def _links_of(self, code: int, brand: str | None) -> tuple[np.ndarray, np.ndarray]:
+    def _brands_known(self) -> Labels:
+        """Every brand of a part or an OE number, matched by label key."""
+        if self._brand_labels is None:  # on first use; racing threads build equal ones
+            own = self._catalog.parts.column("brand").combine_chunks()
+            self._brand_labels = Labels(pa.concat_arrays([own, self._brands]), "brand", "brands")
+        return self._brand_labels
+
+    def _links_of(self, code: int, brand: int | None) -> tuple[np.ndarray, np.ndarray]:
         """Link positions answering number ``code`` (its own, then its newest's) and via flags."""
         if code < 0:
             return np.empty(0, np.int64), np.empty(0, bool)
@@ -263,7 +273,8 @@ class NumberIndex:
         links = np.concatenate([own, later])
         via = np.concatenate([np.zeros(len(own), bool), np.ones(len(later), bool)])
         if brand is not None:
-            keep = self._link_brands(links) == brand
+            brands = self._brands_known().codes(self._link_brands(links), on_unknown="skip")
+            keep = brands == brand
             links, via = links[keep], via[keep]
         return links, via
 

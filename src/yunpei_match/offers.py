@@ -60,6 +60,8 @@ def offers(
     vehicle_id, vin : str
         Exactly one of them. A VIN stands for every vehicle it may be (``catalog.vins``).
     category : str
+        Matched ignoring case, width and spacing, as in
+        :meth:`~yunpei_match.fitment.FitmentIndex.parts_for_vehicle`.
     lat, lon : float
         The shop, in degrees.
     qty : int, default 1
@@ -107,7 +109,7 @@ def offers(
     found = _Search(catalog, inventory, substitutes).best(
         np.zeros(len(codes), np.int32),
         codes,
-        np.array([catalog.category_ids.code(category)], np.int32),
+        np.array([catalog._category_labels.code(category)], np.int32),
         _one_line(lat, lon, check_qty(qty)),
         _check_limit(limit),
     )
@@ -246,7 +248,7 @@ def _requests(
     """(request, vehicle code) pairs, category code per request (-1 unknown), shop lines."""
     request, vehicle = _request_vehicles(catalog, table)
     require_columns(table, "requests", ("category", "lat", "lon"))
-    categories = catalog.category_ids.codes(
+    categories = catalog._category_labels.codes(
         as_string_array(table.column("category"), "requests.category"), on_unknown="skip"
     )
     lines = OrderLines(

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ._labels import label_key
 from .errors import ColumnTypeError, DataError
 
 __all__ = ["DeliveryTiers", "TierRule"]
@@ -59,7 +60,8 @@ class TierRule:
     kinds : tuple of str, optional
         Warehouse kinds it applies to (``"front"``, ``"central"``); all when None.
     categories : tuple of str, optional
-        Part categories it applies to; all when None.
+        Part categories it applies to; all when None. Matched as queries match categories
+        (case, width and spacing ignored): ``"Brake Pads"`` covers ``"brake pads"``.
 
     Raises
     ------
@@ -96,8 +98,12 @@ class TierRule:
         return (
             km <= self.max_km
             and (self.kinds is None or kind in self.kinds)
-            and (self.categories is None or category is None or category in self.categories)
+            and (category is None or _covers(self._category_keys(), label_key(category)))
         )
+
+    def _category_keys(self) -> frozenset[str] | None:
+        """The rule's categories by label key, as a query names them; None for every one."""
+        return None if self.categories is None else frozenset(map(label_key, self.categories))
 
 
 class DeliveryTiers:
@@ -177,13 +183,19 @@ class DeliveryTiers:
         categories = list(categories)
         rule_kinds = np.zeros(len(self.rules), np.uint8)
         category_rules = np.zeros(len(categories), np.uint32)
+        category_keys = [label_key(category) for category in categories]
         for t, rule in enumerate(self.rules):
             for k, kind in enumerate(kinds):
                 rule_kinds[t] |= (rule.kinds is None or kind in rule.kinds) << k
-            for c, category in enumerate(categories):
-                category_rules[c] |= (rule.categories is None or category in rule.categories) << t
+            covered = rule._category_keys()
+            for c, key in enumerate(category_keys):
+                category_rules[c] |= _covers(covered, key) << t
         return rule_kinds, np.array([r.max_km for r in self.rules], np.float64), category_rules
 
     def rule_tiers(self) -> tuple[list[str], list[float]]:
         """Tier name and promised hours of each rule, by rule position."""
         return [r.tier for r in self.rules], [float(r.hours) for r in self.rules]
+
+
+def _covers(keys: frozenset[str] | None, key: str) -> bool:
+    return keys is None or key in keys

@@ -116,7 +116,7 @@ def categories(
     if required:
         verdicts.reject(null, "missing category")
     verdicts.reject(blank_mask(column), "blank category")
-    codes = catalog.category_ids.codes(column, on_unknown="skip")
+    codes = catalog._category_labels.codes(column, on_unknown="skip")
     verdicts.reject((codes < 0) & ~null, "unknown category")
     return codes
 

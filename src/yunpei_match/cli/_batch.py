@@ -26,6 +26,7 @@ from ._common import (
     examples,
     load_catalog,
     load_inventory,
+    max_edits,
     non_negative_float,
     positive_int,
 )
@@ -98,7 +99,7 @@ def add_max_km(parser: argparse.ArgumentParser) -> None:
 
 def _search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--max-edits", type=int, default=2, help="largest edit distance, 0 to 4 (default: 2)"
+        "--max-edits", type=max_edits, default=2, help="largest edit distance, 0 to 4 (default: 2)"
     )
     parser.add_argument(
         "--limit", type=positive_int, default=5, help="at most N numbers a request (default: 5)"

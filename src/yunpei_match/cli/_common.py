@@ -84,6 +84,19 @@ def non_negative_int(text: str) -> int:
     return _whole(text, least=0)
 
 
+def max_edits(text: str) -> int:
+    """``--max-edits``, checked by the search's own rule as the command line is parsed."""
+    from ..errors import DataError
+    from ..numbers import _check_search_options
+
+    value = _whole(text, least=-sys.maxsize)
+    try:
+        _check_search_options(value, None)
+    except DataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
 def _whole(text: str, *, least: int) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))

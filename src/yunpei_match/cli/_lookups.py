@@ -27,6 +27,7 @@ from ._common import (
     examples,
     load_catalog,
     load_inventory,
+    max_edits,
     positive_int,
 )
 from ._output import print_fields, print_table, say
@@ -103,10 +104,10 @@ def _fit_vin(catalog: Catalog, args: argparse.Namespace, what: str) -> None:
     vehicles = catalog.vins.vehicles_for_vin(args.vehicle, region=args.region)
     if not vehicles.num_rows:
         raise UsageError(f"no vehicle of the catalogue matches VIN {args.vehicle!r}")
+    parts = catalog.fitment.parts_for_vin(
+        args.vehicle, category=args.category, position=args.position, region=args.region
+    )
     print_table(vehicles, title=f"VIN {args.vehicle}: {vehicles.num_rows} candidate vehicles")
-    parts = catalog.fitment.parts_for_vin(args.vehicle, category=args.category, region=args.region)
-    if args.position is not None:
-        parts = parts.filter(pc.equal(parts.column("position"), args.position))
     say()
     print_table(parts, title=f"{_parts(parts.num_rows)}{what}, by candidate vehicle")
 
@@ -141,7 +142,10 @@ def _add_number(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--brand", help="only numbers of this brand (not with --search)")
     parser.add_argument("--search", action="store_true", help="typo-tolerant search")
     parser.add_argument(
-        "--max-edits", type=int, default=2, help="with --search: largest edit distance (default: 2)"
+        "--max-edits",
+        type=max_edits,
+        default=2,
+        help="with --search: largest edit distance, 0 to 4 (default: 2)",
     )
     parser.add_argument(
         "--limit",
