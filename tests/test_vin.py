@@ -436,7 +436,7 @@ EXPLAINED = [
         "cn",
         (
             "position 9 is Z, not the check digit 8 of the other 16 characters",
-            "a VIN from Europe: the eu rules accept it as it is (region='eu')",
+            "a VIN from Europe, whose rules (region='eu') accept it",
         ),
     ),
     (
