@@ -136,3 +136,12 @@ def test_public_api_is_the_same_over_both_kernels(texts, region):
     finally:
         vin._kernels = _vin
     assert core.equals(twin)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.none() | strings, st.sampled_from(["cn", "na", "eu", "any"]))
+def test_every_finding_is_explained_and_nothing_else(text, region):
+    verdict = vin.validate_vin(text, region=region)
+    sentences = vin.explain_vin(text, region=region)
+    assert all(isinstance(line, str) and line for line in sentences)
+    assert bool(sentences) == bool(verdict.reasons or verdict.warnings)
