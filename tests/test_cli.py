@@ -311,7 +311,8 @@ def test_vin_decodes_and_lists_vehicles_with_an_index(capsys, index):
     status, out, _ = run(capsys, "vin", "LFV2A26F1KM333275", index)
     assert status == 0
     assert re.search(r"^  maker\s+FAW-Volkswagen$", out, re.M)
-    assert re.search(r"^  brand\s+-$", out, re.M)  # LFV: Volkswagen, Audi and Jetta
+    # LFV is Volkswagen, Audi and Jetta: the catalogue's patterns say which
+    assert re.search(r"^  brand\s+大众 \(from the catalogue's vin_patterns\)$", out, re.M)
     assert "2 candidate vehicles, told apart by transmission, trim" in out
     assert re.search(r"^V060007 .* 5MT .* 9 of 17 positions$", out, re.M)
     assert "specificity" not in out
@@ -320,7 +321,7 @@ def test_vin_decodes_and_lists_vehicles_with_an_index(capsys, index):
 def test_vin_says_what_is_wrong_in_words(capsys):
     status, out, err = run(capsys, "vin", "LSVNC2680JTO53641")
     assert status == 2
-    assert re.search(r"^  problem\s+letter O at position 12: .* did you mean 0\?$", out, re.M)
+    assert re.search(r"^  finding\s+letter O at position 12: .* did you mean 0\?$", out, re.M)
     assert re.search(r"^  codes\s+letter_ioq$", out, re.M)
     assert "did you mean LSVNC2680JT053641?" in err
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import UnknownIdError
-from ..vin import decode_vin, explain_vin, home_region, validate_vin
+from ..vin import VinDecoding, decode_vin, explain_vin, home_region, validate_vin
 from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
 from ._common import (
     AT_HELP,
@@ -202,13 +202,17 @@ def _add_vin(commands: argparse._SubParsersAction) -> None:
 
 def _vin(args: argparse.Namespace) -> None:
     d = decode_vin(args.vin, region=args.region)
+    vehicles = None
+    if args.index is not None and d.valid:
+        catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
+        vehicles = catalog.vins.vehicles_for_vin(args.vin, region=args.region)
     print_fields(
         [
             ("valid", d.valid),
-            *(("problem", line) for line in explain_vin(args.vin, region=args.region)),
+            *(("finding", line) for line in explain_vin(args.vin, region=args.region)),
             ("codes", d.reasons + d.warnings),
             ("maker", d.maker),  # the WMI's holder; the brand is apart
-            ("brand", d.brand),
+            ("brand", _brand(d, vehicles)),
             ("built in", d.country),
             ("WMI issued in", ", ".join(x for x in (d.origin_country, d.origin_area) if x) or None),
             ("wmi vds vis", " ".join(x for x in (d.wmi, d.vds, d.vis) if x) or None),
@@ -221,15 +225,21 @@ def _vin(args: argparse.Namespace) -> None:
         title=f"VIN {d.vin} ({args.region} rules)",
     )
     _check_vin(args.vin, args.region)
-    if args.index is None:
+    if vehicles is None:
         return
-    catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
-    vehicles = catalog.vins.vehicles_for_vin(args.vin, region=args.region)
     say()
     if not vehicles.num_rows:
         say("no vehicle of the catalogue matches it")
         return
     _print_candidates(vehicles, "")
+
+
+def _brand(d: VinDecoding, vehicles: pa.Table | None) -> str | None:
+    """The WMI's one brand, else the make all the catalogue's candidates share, if they do."""
+    if d.brand is not None or vehicles is None:
+        return d.brand
+    makes = set(vehicles.column("make").to_pylist())
+    return f"{makes.pop()} (from the catalogue's vin_patterns)" if len(makes) == 1 else None
 
 
 def _check_vin(vin: str, region: str) -> None:
