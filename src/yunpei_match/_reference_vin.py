@@ -1,8 +1,9 @@
 """Pure-Python twins of the kernels in ``_vin``: the same names, the same results.
 
 Each function decodes every row to a Python string and applies the rules of ISO 3779, GB 16735
-and 49 CFR 565 the most obvious way, so that it is plainly right; tests compare it with the compiled
-kernels on random input. Nothing here is fast and nothing here should be used in production.
+and 49 CFR 565 the most obvious way, so that it is plainly right; tests compare it with the
+compiled kernels on random input. Nothing here is fast and nothing here should be used in
+production.
 """
 
 from __future__ import annotations

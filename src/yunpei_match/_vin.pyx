@@ -114,7 +114,7 @@ cdef void _fill_tables():
 _fill_tables()
 
 
-cdef inline bint _IS_DIGIT(uint8_t c) noexcept nogil:
+cdef inline bint _is_digit(uint8_t c) noexcept nogil:
     return 0x30 <= c <= 0x39
 
 
@@ -181,9 +181,9 @@ cdef uint16_t _check_one(const uint8_t* s, int64_t size, uint8_t* row) noexcept 
     if s[9] == 0x55 or s[9] == 0x5A or s[9] == 0x30:  # U, Z, 0
         flags |= F_YEAR_CODE
     for j in range(13, VIN_LENGTH):
-        if not _IS_DIGIT(s[j]):
+        if not _is_digit(s[j]):
             flags |= F_VIS_DIGITS
-    if not _IS_DIGIT(s[12]):
+    if not _is_digit(s[12]):
         flags |= F_VIS_DIGIT_13
     if flags & F_LETTER_IOQ:
         return flags

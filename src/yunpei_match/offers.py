@@ -104,7 +104,7 @@ def offers(
         vehicles = catalog.vins.vehicles_for_vin(vin)  # raises for an invalid VIN
         if not vehicles.num_rows:  # else it would read as "nothing in stock"
             raise UnknownIdError(
-                f"VIN {show(vin)} matches no vehicle of the catalogue (no vin_patterns row)"
+                f"VIN {show(vin)} matches no vehicle of the catalogue (no vin_patterns row fits it)"
             )
         codes = catalog.vehicle_ids.codes(vehicles.column("vehicle_id"))
     else:

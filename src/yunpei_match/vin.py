@@ -138,7 +138,6 @@ _POLICIES = {
     "eu": _Policy(_ALL_REASONS & ~(_EU_WARNINGS | _LIGHT_VEHICLE), _EU_WARNINGS, False),
     "any": _Policy(_ALL_REASONS & ~(_EU_WARNINGS | _LIGHT_VEHICLE), _EU_WARNINGS, False),
 }
-REGIONS = ("cn", "na", "eu", "any")
 
 
 @dataclass(frozen=True)
