@@ -311,7 +311,19 @@ def test_vin_decodes_and_lists_vehicles_with_an_index(capsys, index):
     status, out, _ = run(capsys, "vin", "LFV2A26F1KM333275", index)
     assert status == 0
     assert re.search(r"^  maker\s+FAW-Volkswagen$", out, re.M)
-    assert "2 candidate vehicles" in out and "宝来" in out
+    # LFV is Volkswagen, Audi and Jetta: the catalogue's patterns say which
+    assert re.search(r"^  brand\s+大众 \(from the catalogue's vin_patterns\)$", out, re.M)
+    assert "2 candidate vehicles, told apart by transmission, trim" in out
+    assert re.search(r"^V060007 .* 5MT .* 9 of 17 positions$", out, re.M)
+    assert "specificity" not in out
+
+
+def test_vin_says_what_is_wrong_in_words(capsys):
+    status, out, err = run(capsys, "vin", "LSVNC2680JTO53641")
+    assert status == 2
+    assert re.search(r"^  finding\s+letter O at position 12: .* did you mean 0\?$", out, re.M)
+    assert re.search(r"^  codes\s+letter_ioq$", out, re.M)
+    assert "did you mean LSVNC2680JT053641?" in err
 
 
 def test_where_finds_a_substitute(capsys):
@@ -464,12 +476,18 @@ ERRORS = [
     (("source", S, "--part", "P0100005"), "needs --at"),
     (("fit", S, "V999"), "neither a vehicle_id"),
     (("fit", S, "V010001", "--category", "no such"), "category 'no such'"),
-    (("fit", S, "LSVAU2180N2183294"), "check_digit"),
+    (("fit", S, "LSVAU2180N2183294"), "position 9 is 0, not the check digit X"),
+    (("fit", S, "WP0ZZZ99ZTS392124"), "the eu rules accept it: run with --region eu"),
+    (("fit", S, "PX0W9XD10RZL37HD7"), "positions 14-17 are digits in every VIN"),
     (("number", S, "XX-0"), "not in the catalogue"),
     (("vin", "LSVAU2180N2183294"), "invalid under the cn rules"),
     (("where", S, "P9999999", "--at", SHOP), "part_id 'P9999999'"),
     (("where", S, "P0100005", "--at", "north"), "expected LAT,LON"),
     (("offer", S, "--vehicle", "V070010", "--at", SHOP), "--category"),
+    (
+        ("offer", S, "--vin", "1M8GDM9AXKP042788", "--category", "oil filter", "--at", SHOP),
+        "VIN '1M8GDM9AXKP042788' matches no vehicle of the catalogue",
+    ),
     ((*FIT, "--batch-size", "0"), ">= 1"),
     ((*FIT, "--dask", "local:x"), "N >= 1"),
     (("no-such-command",), "invalid choice"),

@@ -202,7 +202,6 @@ OFFERS = [
         {"vehicle_id": "V1", "category": "brake discs"},
         [("DISC-X", "F-DG", "1-3h", False)],
     ),
-    ("a valid VIN no pattern knows", {"vin": UNKNOWN_VIN}, []),
 ]
 
 
@@ -257,6 +256,12 @@ OFFER_ERRORS = [
         {"vin": CAMRY_VIN[:8] + "7" + CAMRY_VIN[9:]},
         DataError,
         r"check_digit",
+    ),
+    (
+        "a valid VIN no pattern knows: not the same as nothing in stock",
+        {"vin": UNKNOWN_VIN},
+        UnknownIdError,
+        rf"VIN '{UNKNOWN_VIN}' matches no vehicle of the catalogue",
     ),
     (
         "unknown vehicle",

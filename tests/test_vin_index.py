@@ -34,8 +34,27 @@ def test_invalid_vins_give_no_vehicles_in_batch_and_an_error_alone(samples, samp
     vins = pq.read_table(samples_dir / "vins.parquet").to_pylist()
     invalid = [row["vin"] for row in vins if not row["expected_valid"]]
     assert samples.vins.vehicles_for_vins(invalid).num_rows == 0
-    with pytest.raises(ym.DataError, match=r"VIN 'LFV2A26F2KM333275' is invalid: check_digit"):
+    message = (
+        r"VIN 'LFV2A26F2KM333275' is invalid under the cn rules \(check_digit\): position 9 is 2, "
+        r"not the check digit 1 of the other 16 characters$"
+    )
+    with pytest.raises(ym.DataError, match=message):
         samples.vins.vehicles_for_vin("LFV2A26F2KM333275")
+
+
+def test_candidates_show_what_tells_them_apart(samples) -> None:
+    found = samples.vins.vehicles_for_vin("LFV2A26F1KM333275")
+    assert found.column_names[:4] == ["vehicle_id", "make", "model", "year"]
+    assert found.column_names[-1] == "matched_positions"
+    assert set(samples.vehicles.column_names) <= set(found.column_names)
+    rows = found.to_pylist()
+    assert [(r["transmission"], r["trim"]) for r in rows] == [
+        ("5MT", "1.5L 手动时尚型"),
+        ("6AT", "1.5L 自动精英型"),
+    ]
+    assert [r["matched_positions"] for r in rows] == [9, 9]
+    batch = samples.vins.vehicles_for_vins(["LFV2A26F1KM333275"])
+    assert batch.column_names == ["request_index", "vehicle_id", "matched_positions"]
 
 
 def test_typed_forms_of_a_vin_find_the_same_vehicles(samples) -> None:
@@ -68,7 +87,7 @@ VEHICLES = {
     "year": [2019, 2020, 2021],
 }
 NO_PARTS = {"part_id": [], "brand": [], "part_number": [], "category": []}
-ALPHABET = "AB12*"
+ALPHABET = "0123*"  # digits: positions 14-17 of a valid VIN are digits
 
 
 @st.composite
@@ -98,7 +117,7 @@ def _brute_force(vin: str, table: dict) -> list[str]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(pattern_tables(), st.lists(st.text(alphabet="AB12", min_size=4, max_size=4), max_size=8))
+@given(pattern_tables(), st.lists(st.text(alphabet="0123", min_size=4, max_size=4), max_size=8))
 def test_most_specific_patterns_win_as_in_a_brute_force_scan(table, tails) -> None:
     vins = ["LFV2A26F1KM33" + tail for tail in tails]
     for kernels in (_core, _reference):

@@ -64,7 +64,7 @@ def _same(left, right):
 
 def test_flags_are_the_same_numbers():
     names = [name for name in dir(_reference_vin) if name.startswith("FLAG_")]
-    assert len(names) == 9
+    assert len(names) == 11
     assert all(getattr(_vin, name) == getattr(_reference_vin, name) for name in names)
 
 
@@ -116,12 +116,14 @@ def test_check_digit_matches_a_direct_implementation(texts):
 
 @SETTINGS
 @given(vins, st.sampled_from(["cn", "na"]))
-def test_a_vin_with_its_check_digit_is_valid_unless_the_year_code_is_not(text, region):
+def test_a_vin_with_its_check_digit_is_valid_unless_year_or_serial_are_not(text, region):
     fixed = text[:8] + direct_check_digit(text) + text[9:]
     verdict = vin.validate_vin(fixed, region=region)
-    bad_year = fixed[9] in "UZ0"
-    assert verdict.valid is not bad_year
-    assert verdict.reasons == (("year_code",) if bad_year else ())
+    bad_year, bad_serial = fixed[9] in "UZ0", not fixed[13:].isdigit()
+    assert verdict.valid is not (bad_year or bad_serial)
+    assert verdict.reasons == ("year_code",) * bad_year + ("vis_digits",) * bad_serial
+    light = () if fixed[12].isdigit() or region != "na" else ("vis_digit_13",)
+    assert verdict.warnings == light
 
 
 @settings(max_examples=40, deadline=None)
@@ -134,3 +136,12 @@ def test_public_api_is_the_same_over_both_kernels(texts, region):
     finally:
         vin._kernels = _vin
     assert core.equals(twin)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.none() | strings, st.sampled_from(["cn", "na", "eu", "any"]))
+def test_every_finding_is_explained_and_nothing_else(text, region):
+    verdict = vin.validate_vin(text, region=region)
+    sentences = vin.explain_vin(text, region=region)
+    assert all(isinstance(line, str) and line for line in sentences)
+    assert bool(sentences) == bool(verdict.reasons or verdict.warnings)

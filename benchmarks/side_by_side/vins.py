@@ -3,10 +3,11 @@
 vin validate
     Typed VINs (``vin_data.typed_vins``) to one validity flag each, under the Chinese rules
     (GB 16735: 17 characters of the VIN alphabet, a model-year code in position 10, the check
-    digit in position 9). Ours: ``decode_vins`` (validation and decoding: WMI, maker, model
-    years, ...) and ``validate_vins``. polars: an expression over the upper-cased VIN without
-    spaces and dashes (a regex for the alphabet, ``str.slice`` per position,
-    ``replace_strict`` transliteration, the weighted sum). Python: the same rules in a loop.
+    digit in position 9, digits in positions 14-17). Ours: ``decode_vins`` (validation and
+    decoding: WMI, maker, model years, ...) and ``validate_vins``. polars: an expression over
+    the upper-cased VIN without spaces and dashes (a regex for the alphabet, ``str.slice`` per
+    position, ``replace_strict`` transliteration, the weighted sum). Python: the same rules in
+    a loop.
     The other tools validate only, and normalise ASCII only (the data has no full-width VINs).
     The rate counts VINs.
 vin vehicles
@@ -61,7 +62,7 @@ PolarsMasks = list[tuple[tuple[int, ...], pl.DataFrame]]
 def python_valid(vin: str) -> bool:
     """Valid under the Chinese rules, in plain Python."""
     vin = vin.upper().replace(" ", "").replace("-", "").replace(".", "")
-    if not VIN.fullmatch(vin) or vin[9] in "UZ0":
+    if not VIN.fullmatch(vin) or vin[9] in "UZ0" or not vin[13:].isdigit():
         return False
     total = sum(CHECK_VALUES[c] * w for c, w in zip(vin, WEIGHTS, strict=True))
     return vin[8] == "0123456789X"[total % 11]
@@ -80,6 +81,7 @@ def polars_valid(vins: pl.Series) -> np.ndarray:
     valid = (
         vin.str.contains(f"^{VIN.pattern}$")
         & ~vin.str.slice(9, 1).is_in(["U", "Z", "0"])
+        & vin.str.slice(13, 4).str.contains("^[0-9]{4}$")
         & (vin.str.slice(8, 1) == check_digit)
     )
     return (

@@ -1,8 +1,9 @@
 """Pure-Python twins of the kernels in ``_vin``: the same names, the same results.
 
-Each function decodes every row to a Python string and applies the rules of ISO 3779 and
-49 CFR 565 the most obvious way, so that it is plainly right; tests compare it with the compiled
-kernels on random input. Nothing here is fast and nothing here should be used in production.
+Each function decodes every row to a Python string and applies the rules of ISO 3779, GB 16735
+and 49 CFR 565 the most obvious way, so that it is plainly right; tests compare it with the
+compiled kernels on random input. Nothing here is fast and nothing here should be used in
+production.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ FLAG_CHARACTER = 8
 FLAG_LETTER_IOQ = 16
 FLAG_YEAR_CODE = 32
 FLAG_CHECK_DIGIT = 64
-FLAG_CHECKED = 128
-FLAG_DECODABLE = 256
+FLAG_VIS_DIGITS = 128
+FLAG_VIS_DIGIT_13 = 256
+FLAG_CHECKED = 512
+FLAG_DECODABLE = 1024
 
 # Transliteration of letters for the check digit (ISO 3779 / 49 CFR 565.15); I, O, Q have none.
 LETTER_VALUES = dict(
@@ -87,6 +90,10 @@ def _flags(vin: str) -> int:
     flags |= FLAG_DECODABLE
     if vin[9] in "UZ0":
         flags |= FLAG_YEAR_CODE
+    if not vin[13:].isdigit():  # positions 14-17
+        flags |= FLAG_VIS_DIGITS
+    if not vin[12].isdigit():  # position 13
+        flags |= FLAG_VIS_DIGIT_13
     if not flags & FLAG_LETTER_IOQ:
         flags |= FLAG_CHECKED
         if vin[8] != check_digit(vin):

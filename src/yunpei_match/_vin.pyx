@@ -20,9 +20,12 @@ Flags (region-free findings; the Python layer turns them into reasons or warning
 ``FLAG_MISSING`` (set by the caller for null rows, never here), ``FLAG_EMPTY`` (nothing left
 after normalisation), ``FLAG_LENGTH`` (not 17 characters), ``FLAG_CHARACTER`` (a character other
 than A-Z, 0-9), ``FLAG_LETTER_IOQ`` (I, O or Q), ``FLAG_YEAR_CODE`` (position 10 is U, Z or 0),
-``FLAG_CHECK_DIGIT`` (position 9 differs from the computed check digit), ``FLAG_CHECKED`` (the
-check digit was computed: 17 characters, all from the VIN alphabet) and ``FLAG_DECODABLE`` (17
-ASCII letters or digits, so positions can be read). Characters are counted as code points.
+``FLAG_CHECK_DIGIT`` (position 9 differs from the computed check digit), ``FLAG_VIS_DIGITS`` (a
+letter among positions 14-17, the last four of the VIS, which ISO 3779, GB 16735 and 49 CFR 565
+all require to be digits), ``FLAG_VIS_DIGIT_13`` (a letter in position 13, which 49 CFR 565.15(d)
+also requires to be a digit for cars, MPVs and light trucks), ``FLAG_CHECKED`` (the check digit
+was computed: 17 characters, all from the VIN alphabet) and ``FLAG_DECODABLE`` (17 ASCII letters
+or digits, so positions can be read). Characters are counted as code points.
 
 Contract
 --------
@@ -47,8 +50,10 @@ cdef enum:
     F_LETTER_IOQ = 16
     F_YEAR_CODE = 32
     F_CHECK_DIGIT = 64
-    F_CHECKED = 128
-    F_DECODABLE = 256
+    F_VIS_DIGITS = 128
+    F_VIS_DIGIT_13 = 256
+    F_CHECKED = 512
+    F_DECODABLE = 1024
     VIN_LENGTH = 17
 
 FLAG_MISSING = F_MISSING
@@ -58,6 +63,8 @@ FLAG_CHARACTER = F_CHARACTER
 FLAG_LETTER_IOQ = F_LETTER_IOQ
 FLAG_YEAR_CODE = F_YEAR_CODE
 FLAG_CHECK_DIGIT = F_CHECK_DIGIT
+FLAG_VIS_DIGITS = F_VIS_DIGITS
+FLAG_VIS_DIGIT_13 = F_VIS_DIGIT_13
 FLAG_CHECKED = F_CHECKED
 FLAG_DECODABLE = F_DECODABLE
 
@@ -105,6 +112,10 @@ cdef void _fill_tables():
 
 
 _fill_tables()
+
+
+cdef inline bint _is_digit(uint8_t c) noexcept nogil:
+    return 0x30 <= c <= 0x39
 
 
 cdef inline int _fold_wide(uint8_t lead, uint8_t second, uint8_t third) noexcept nogil:
@@ -169,6 +180,11 @@ cdef uint16_t _check_one(const uint8_t* s, int64_t size, uint8_t* row) noexcept 
         row[j] = s[j]
     if s[9] == 0x55 or s[9] == 0x5A or s[9] == 0x30:  # U, Z, 0
         flags |= F_YEAR_CODE
+    for j in range(13, VIN_LENGTH):
+        if not _is_digit(s[j]):
+            flags |= F_VIS_DIGITS
+    if not _is_digit(s[12]):
+        flags |= F_VIS_DIGIT_13
     if flags & F_LETTER_IOQ:
         return flags
     for j in range(VIN_LENGTH):

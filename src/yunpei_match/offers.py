@@ -29,8 +29,8 @@ import pyarrow.compute as pc
 
 from ._ids import as_string_array
 from ._stock_tables import OrderLines, check_position, check_qty
-from ._tables import as_table, float_column, int_column, require_columns
-from .errors import ColumnTypeError, DataError
+from ._tables import as_table, float_column, int_column, require_columns, show
+from .errors import ColumnTypeError, DataError, UnknownIdError
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -84,7 +84,8 @@ def offers(
         If neither or both of ``vehicle_id`` and ``vin`` are given, the VIN is invalid, or a
         position or quantity is out of range.
     UnknownIdError
-        For a vehicle or category the catalogue does not have.
+        For a vehicle or category the catalogue does not have, or a valid VIN that no
+        vehicle of the catalogue matches.
 
     Examples
     --------
@@ -103,6 +104,10 @@ def offers(
     lat, lon = check_position(lat, lon)
     if vin is not None:
         vehicles = catalog.vins.vehicles_for_vin(vin)  # raises for an invalid VIN
+        if not vehicles.num_rows:  # else it would read as "nothing in stock"
+            raise UnknownIdError(
+                f"VIN {show(vin)} matches no vehicle of the catalogue (no vin_patterns row fits it)"
+            )
         codes = catalog.vehicle_ids.codes(vehicles.column("vehicle_id"))
     else:
         codes = np.array([catalog.vehicle_ids.code(vehicle_id)], np.int32)  # type: ignore[arg-type]

@@ -6,30 +6,57 @@ the ideographic space U+3000 are dropped, so ``lsvau 218x-n2183294`` is read as
 ``LSVAU218XN2183294``. Nothing else is changed: control characters, emoji or Chinese text stay
 and make the VIN invalid. The result's ``vin`` is this normalised form.
 
-What is checked (ISO 3779, GB 16735, 49 CFR 565), each finding named by a reason code:
+What is checked, each finding named by a reason code (the machine interface: batch outputs carry
+these codes; :func:`explain_vin` says the same in words, with positions and look-alike hints):
 
-=========== ==================================================== ========= ========
-code        finding                                              cn, na    eu, any
-=========== ==================================================== ========= ========
-missing     the input is null (``None``)                         invalid   invalid
-empty       nothing is left after normalisation                  invalid   invalid
-length      not 17 characters                                    invalid   invalid
-character   a character other than A-Z and 0-9                   invalid   invalid
-letter_ioq  the letters I, O or Q, never used in VINs            invalid   invalid
-year_code   position 10 is U, Z or 0 (not a model-year code)     invalid   warning
-check_digit position 9 is not the check digit                    invalid   warning
-=========== ==================================================== ========= ========
+============ ==================================================== ======= ======= ===========
+code         finding                                              cn      na      eu, any
+============ ==================================================== ======= ======= ===========
+missing      the input is null (``None``)                         invalid invalid invalid
+empty        nothing is left after normalisation                  invalid invalid invalid
+length       not 17 characters                                    invalid invalid invalid
+character    a character other than A-Z and 0-9                   invalid invalid invalid
+letter_ioq   the letters I, O or Q, never used in VINs            invalid invalid invalid
+year_code    position 10 is U, Z or 0 (not a model-year code)     invalid invalid warning
+check_digit  position 9 is not the check digit                    invalid invalid warning
+vis_digits   a letter among positions 14-17                       invalid invalid invalid
+vis_digit_13 a letter in position 13                              --      warning --
+============ ==================================================== ======= ======= ===========
 
-The check digit is mandatory in China (GB 16735) and North America, and not used in Europe,
-where position 9 is often ``Z`` or any digit and position 10 often ``0``: ``region="eu"`` reports
-both as warnings, and ``region="any"`` (no region's rules) does the same. The check digit is only
-computed for 17 characters from the VIN alphabet; ``check_digit_ok`` is null otherwise.
+The rules of each region:
+
+- ``"cn"``: GB 16735 (2019). The check digit in position 9 is mandatory, position 10 is the
+  model-year code, and the last four characters of the VIS (positions 14-17) are digits.
+- ``"na"``: 49 CFR 565.15. The check digit is mandatory and position 10 is the model year. The
+  last four characters (14-17) are digits for every vehicle; for passenger cars, MPVs and
+  trucks up to 10,000 lb GVWR the last five (13-17) are. A VIN does not say which kind of
+  vehicle it is (a letter at 13 is right for a bus or a heavy truck), so a letter at 13 is a
+  warning (``vis_digit_13``), not a reason.
+- ``"eu"``: ISO 3779 as EU type approval applies it. The last four characters are digits; no
+  check digit is required (position 9 is often ``Z`` or any digit) and position 10 is often
+  ``0``, so both are warnings.
+- ``"any"``: what every region requires (the ISO 3779 core), with the same warnings as ``"eu"``.
+
+The check digit is only computed for 17 characters from the VIN alphabet; ``check_digit_ok`` is
+null otherwise.
 
 Decoding reads positions from any VIN of 17 letters and digits, valid or not: the WMI (1-3), the
-VDS (4-9), the VIS (10-17), the plant code (11) and the serial (12-17); maker and country come
-from the WMI table shipped in ``data/wmi.tsv`` (null for an unknown WMI), and ``origin_country``
-and ``origin_area`` from the ISO 3780 allocation of its first one or two characters. A
-model-year code stands for two years 30 years apart (``K`` = 1989 or 2019). Under
+VDS (4-9), the VIS (10-17), the plant code (11) and the serial. A WMI whose third character is
+``9`` belongs to a small manufacturer (fewer than 1,000 vehicles a year under 49 CFR 565 and
+GB 16735, 500 under ISO 3780): its manufacturer code is the WMI plus positions 12-14
+(``maker_code``, six characters) and its serial only positions 15-17; every other VIN has no
+``maker_code`` and its serial is positions 12-17.
+
+Who and where come from two tables. ``maker`` (the company the WMI is allocated to), ``brand``
+(the one brand its vehicles carry, null when the WMI is shared by several brands, as FCA US's
+``1C6`` is by Ram and Jeep) and ``country`` (the country its vehicles are built in) come from
+``data/wmi.tsv``, null for a WMI not in it. ``origin_country`` and ``origin_area`` come from
+the ISO 3780 allocation of the WMI's first two characters and first character: the national
+body that issued the code, which is usually but not always where the cars are built (Tesla's
+``XP7``: ``country`` Germany, ``origin_country`` the Netherlands). A catalogue's candidate
+vehicles (``catalog.vins``) name the brand a shared WMI leaves open.
+
+A model-year code stands for two years 30 years apart (``K`` = 1989 or 2019). Under
 ``region="na"`` the position-7 rule of 49 CFR 565.15 picks one: a digit in position 7 means
 1980-2009, a letter 2010-2039. The rule holds for cars, MPVs and trucks up to 10,000 lb GVWR,
 not for heavy trucks and buses, and not for Chinese or European VINs, so every other region gets
@@ -58,7 +85,8 @@ import pyarrow as pa
 
 from . import _vin
 from ._ids import as_string_array, string_buffers
-from ._wmi import wmi_tables
+from ._vin_columns import offsets, position_columns, small_maker_columns, wmi_columns, year_lists
+from ._vin_text import LOOKALIKE_DIGITS, explain_codes
 from .errors import ColumnTypeError, DataError
 
 __all__ = [
@@ -68,6 +96,7 @@ __all__ = [
     "VinVerdict",
     "decode_vin",
     "decode_vins",
+    "explain_vin",
     "validate_vin",
     "validate_vins",
 ]
@@ -75,13 +104,24 @@ __all__ = [
 Region = Literal["cn", "na", "eu", "any"]
 
 #: Reason codes in the order they are reported; bit ``k`` of a kernel's flags is ``REASONS[k]``.
-REASONS = ("missing", "empty", "length", "character", "letter_ioq", "year_code", "check_digit")
+REASONS = (
+    "missing",
+    "empty",
+    "length",
+    "character",
+    "letter_ioq",
+    "year_code",
+    "check_digit",
+    "vis_digits",
+    "vis_digit_13",
+)
 
 # The kernels in use; tests swap in ``_reference_vin`` to run this module over the twin.
 _kernels: Any = _vin
 
 _ALL_REASONS = (1 << len(REASONS)) - 1
 _EU_WARNINGS = _vin.FLAG_YEAR_CODE | _vin.FLAG_CHECK_DIGIT
+_LIGHT_VEHICLE = _vin.FLAG_VIS_DIGIT_13  # 49 CFR 565 only, and only for light vehicles
 _REASON_BITS = np.array([1 << k for k in range(len(REASONS))], np.uint16)
 _REASON_NAMES = pa.array(REASONS, pa.string())
 
@@ -93,10 +133,10 @@ class _Policy(NamedTuple):
 
 
 _POLICIES = {
-    "cn": _Policy(_ALL_REASONS, 0, False),
-    "na": _Policy(_ALL_REASONS, 0, True),
-    "eu": _Policy(_ALL_REASONS & ~_EU_WARNINGS, _EU_WARNINGS, False),
-    "any": _Policy(_ALL_REASONS & ~_EU_WARNINGS, _EU_WARNINGS, False),
+    "cn": _Policy(_ALL_REASONS & ~_LIGHT_VEHICLE, 0, False),
+    "na": _Policy(_ALL_REASONS & ~_LIGHT_VEHICLE, _LIGHT_VEHICLE, True),
+    "eu": _Policy(_ALL_REASONS & ~(_EU_WARNINGS | _LIGHT_VEHICLE), _EU_WARNINGS, False),
+    "any": _Policy(_ALL_REASONS & ~(_EU_WARNINGS | _LIGHT_VEHICLE), _EU_WARNINGS, False),
 }
 
 
@@ -132,17 +172,29 @@ class VinDecoding:
         As in :class:`VinVerdict`.
     wmi, vds, vis : str or None
         Positions 1-3, 4-9 and 10-17; None unless the VIN is 17 letters and digits.
-    maker, country : str or None
-        From the shipped WMI table; None when the WMI is not in it.
+    maker : str or None
+        The holder of the WMI (the company it is allocated to), from the shipped WMI table.
+    brand : str or None
+        The one brand the WMI's vehicles carry; None when the WMI is shared by several brands
+        or not in the table.
+    country : str or None
+        Where the WMI's vehicles are built, from the shipped WMI table.
     origin_country, origin_area : str or None
-        ISO 3780 country of the first two characters and area of the first one.
+        The country ISO 3780 allocates the first two characters to (the body that issued the
+        WMI) and the area of the first one; known for every WMI, listed or not.
     check_digit_ok : bool or None
         Whether position 9 is the check digit; None when it cannot be computed.
     model_years : tuple of int
         Candidate model years from position 10, ascending: two 30 years apart, one when the
         position-7 rule applies (``region="na"``), none when position 10 is not a year code.
-    plant, serial : str or None
-        Position 11 and positions 12-17.
+    plant : str or None
+        Position 11.
+    maker_code : str or None
+        A small manufacturer's six-character code (the WMI, ending in ``9``, plus positions
+        12-14); None for every other VIN.
+    serial : str or None
+        The production sequence number: positions 15-17 of a small manufacturer's VIN,
+        positions 12-17 of any other.
     """
 
     vin: str | None
@@ -153,12 +205,14 @@ class VinDecoding:
     vds: str | None
     vis: str | None
     maker: str | None
+    brand: str | None
     country: str | None
     origin_country: str | None
     origin_area: str | None
     check_digit_ok: bool | None
     model_years: tuple[int, ...]
     plant: str | None
+    maker_code: str | None
     serial: str | None
 
 
@@ -223,6 +277,9 @@ def decode_vin(vin: str | None, *, region: Region = "cn") -> VinDecoding:
     >>> d = decode_vin("1M8GDM9AXKP042788")
     >>> d.maker, d.origin_country, d.origin_area, d.model_years
     (None, 'United States', 'North America', (1989, 2019))
+    >>> d = decode_vin("JTHBK1GG0D2012345")
+    >>> d.maker, d.brand, d.country
+    ('Toyota', 'Lexus', 'Japan')
     """
     row = decode_vins([_scalar(vin)], region=region).to_pylist()[0]
     for name in ("reasons", "warnings", "model_years"):
@@ -280,9 +337,10 @@ def decode_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
     -------
     pyarrow.Table
         The columns of :func:`validate_vins`, then ``wmi``, ``vds``, ``vis`` (string),
-        ``maker``, ``country``, ``origin_country``, ``origin_area`` (dictionary-encoded string),
-        ``check_digit_ok`` (bool), ``model_years`` (list of int16), ``plant`` and ``serial``
-        (string): the fields of :class:`VinDecoding`, null where unknown.
+        ``maker``, ``brand``, ``country``, ``origin_country``, ``origin_area``
+        (dictionary-encoded string), ``check_digit_ok`` (bool), ``model_years`` (list of
+        int16), ``plant``, ``maker_code`` and ``serial`` (string): the fields of
+        :class:`VinDecoding`, null where unknown.
 
     Raises
     ------
@@ -302,16 +360,109 @@ def decode_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
     flags, chars = scan.flags, scan.chars
     decodable = (flags & _vin.FLAG_DECODABLE) != 0
     first, candidates = _kernels.model_years(flags, chars, policy.position7_rule)
-    positions = _position_columns(chars, decodable)
+    positions = position_columns(chars, decodable)
     columns = _verdict_columns(scan, policy)
     columns.update((name, positions[name]) for name in ("wmi", "vds", "vis"))
-    columns.update(_wmi_columns(_kernels.wmi_codes(flags, chars)))
+    columns.update(wmi_columns(_kernels.wmi_codes(flags, chars)))
     columns["check_digit_ok"] = pa.array(
         (flags & _vin.FLAG_CHECK_DIGIT) == 0, mask=(flags & _vin.FLAG_CHECKED) == 0
     )
-    columns["model_years"] = _year_lists(first, candidates)
-    columns.update((name, positions[name]) for name in ("plant", "serial"))
+    columns["model_years"] = year_lists(first, candidates)
+    columns["plant"] = positions["plant"]
+    columns.update(small_maker_columns(chars, decodable, positions))
     return pa.table(columns)
+
+
+def explain_vin(vin: str | None, *, region: Region = "cn") -> tuple[str, ...]:
+    """What :func:`validate_vin` found, in words a parts clerk can act on.
+
+    One sentence per reason, naming the position and the character found and, for a letter
+    where a digit belongs, the digit it resembles; then one per warning, marked as allowed.
+    When replacing those look-alike letters gives a VIN valid under ``region``, a sentence
+    offers it. When the VIN comes from another region (its first character: ``L`` China,
+    ``1``-``5`` North America, ``S``-``Z`` Europe) whose rules accept it as it is, a sentence
+    names that region; a VIN of the region itself that fails its rules is mistyped, and no
+    other region is offered for it. The reason codes stay in :class:`VinVerdict`, for programs.
+
+    Parameters
+    ----------
+    vin : str or None
+        As typed (see :func:`validate_vin`).
+    region : {"cn", "na", "eu", "any"}
+        Whose rules apply.
+
+    Returns
+    -------
+    tuple of str
+        Empty for a VIN valid under ``region`` without warnings.
+
+    Raises
+    ------
+    ColumnTypeError, DataError
+        As :func:`validate_vin` does.
+
+    Examples
+    --------
+    >>> explain_vin("LSVNC2680JTO53641")[0]
+    'letter O at position 12: VINs never use I, O or Q; did you mean 0?'
+    >>> explain_vin("LSVNC2680JTO53641")[1]
+    'did you mean LSVNC2680JT053641? It passes every check of the cn rules'
+    >>> explain_vin("WP0ZZZ99ZTS392124")[1]
+    "a VIN from Europe, whose rules (region='eu') accept it"
+    >>> explain_vin("1M8GDM9AXKP042788")
+    ()
+    """
+    verdict = validate_vin(vin, region=region)
+    lines = explain_codes(verdict.vin, verdict.reasons, _check_digit)
+    lines += [
+        f"{line} (allowed under the {region} rules)"
+        for line in explain_codes(verdict.vin, verdict.warnings, _check_digit)
+    ]
+    if verdict.valid:
+        return tuple(lines)
+    fixed = _corrected(verdict.vin, region)
+    if fixed is not None:
+        lines.append(f"did you mean {fixed}? It passes every check of the {region} rules")
+    home = home_region(verdict.vin, besides=region)
+    if home is not None:
+        lines.append(f"a VIN from {_HOME_NAMES[home]}, whose rules (region={home!r}) accept it")
+    return tuple(lines)
+
+
+_HOMES = {
+    **dict.fromkeys("L", "cn"),
+    **dict.fromkeys("12345", "na"),
+    **dict.fromkeys("STUVWXYZ", "eu"),
+}
+_HOME_NAMES = {"cn": "China", "na": "North America", "eu": "Europe"}
+
+
+def home_region(vin: str | None, *, besides: str) -> str | None:
+    """The region ``vin`` comes from, if it is not ``besides`` and its rules accept ``vin``."""
+    home = _HOMES.get(vin[0]) if vin else None
+    if home is None or home == besides or not validate_vin(vin, region=home).valid:
+        return None
+    return home
+
+
+def _corrected(vin: str | None, region: Region) -> str | None:
+    """``vin`` with look-alike letters replaced where digits belong, if that makes it valid."""
+    if vin is None or len(vin) != 17:
+        return None
+    digits = range(12 if region == "na" else 13, 17)
+    fixed = "".join(
+        LOOKALIKE_DIGITS.get(c, c) if c in "IOQ" or p in digits else c for p, c in enumerate(vin)
+    )
+    if fixed == vin or not validate_vin(fixed, region=region).valid:
+        return None
+    return fixed
+
+
+def _check_digit(vin: str) -> str:
+    """The check digit of a 17-character VIN: the one of 0-9, X the kernel finds right."""
+    trials = [vin[:8] + digit + vin[9:] for digit in "0123456789X"]
+    right = (_scan(trials).flags & _vin.FLAG_CHECK_DIGIT) == 0
+    return "0123456789X"[int(np.argmax(right))]
 
 
 # -- input -------------------------------------------------------------------------------------
@@ -415,56 +566,4 @@ def _reason_lists(flags: npt.NDArray[np.uint16], mask: int) -> pa.ListArray:
     counts = np.zeros(len(flags), np.int32)
     counts[rows] = hits.sum(axis=1)
     names = _REASON_NAMES.take(pa.array(np.nonzero(hits)[1], pa.int32()))
-    return pa.ListArray.from_arrays(pa.array(_offsets(counts)), names)
-
-
-def _offsets(counts: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
-    offsets = np.zeros(len(counts) + 1, np.int32)
-    np.cumsum(counts, out=offsets[1:])
-    return offsets
-
-
-_SPANS = {"wmi": (0, 3), "vds": (3, 9), "vis": (9, 17), "plant": (10, 11), "serial": (11, 17)}
-
-
-def _position_columns(
-    chars: npt.NDArray[np.uint8], rows: npt.NDArray[np.bool_]
-) -> dict[str, pa.StringArray]:
-    """The spans of positions in ``_SPANS`` as string columns, null where ``rows`` is False."""
-    everywhere = bool(rows.all())
-    kept = chars if everywhere else chars[rows]
-    validity = None if everywhere else pa.py_buffer(np.packbits(rows, bitorder="little"))
-    ends = _offsets(rows.astype(np.int32))
-    columns = {}
-    for name, (start, stop) in _SPANS.items():
-        columns[name] = pa.StringArray.from_buffers(
-            len(rows),
-            pa.py_buffer(ends * np.int32(stop - start)),
-            pa.py_buffer(np.ascontiguousarray(kept[:, start:stop])),
-            validity,
-            len(rows) - len(kept),
-        )
-    return columns
-
-
-def _wmi_columns(codes: npt.NDArray[np.int32]) -> dict[str, pa.DictionaryArray]:
-    """Maker, country, ISO 3780 country and area from the WMI codes (-1: unknown)."""
-    tables = wmi_tables()
-    lookups = {
-        "maker": (tables.maker_of[codes], tables.makers),
-        "country": (tables.country_of[codes], tables.countries),
-        "origin_country": (tables.origin_of[codes // 36], tables.origins),
-        "origin_area": (tables.area_of[codes // 1296], tables.areas),
-    }
-    return {
-        name: pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), dictionary)
-        for name, (index, dictionary) in lookups.items()
-    }
-
-
-def _year_lists(first: npt.NDArray[np.int16], candidates: npt.NDArray[np.uint8]) -> pa.ListArray:
-    """Model-year candidates per row, ascending, from the kernel's first year and bits."""
-    years = np.stack([first, first + np.int16(30)], axis=1)
-    chosen = np.stack([(candidates & 1) != 0, (candidates & 2) != 0], axis=1)
-    values = pa.array(years[chosen], pa.int16())
-    return pa.ListArray.from_arrays(pa.array(_offsets(chosen.sum(axis=1, dtype=np.int32))), values)
+    return pa.ListArray.from_arrays(pa.array(offsets(counts)), names)

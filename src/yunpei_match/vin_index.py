@@ -1,9 +1,13 @@
 """VIN -> candidate vehicles through the catalogue's ``vin_patterns`` table.
 
 A pattern is 17 characters where ``*`` matches anything (``LSVUA438*M*******``). A VIN's
-candidates are the vehicles of its *most specific* matching patterns (fewest ``*``): every
-vehicle of every pattern at that level, because a Chinese VIN often maps to several
-configurations and the index must say so rather than guess.
+candidates are the vehicles of its *closest* matching patterns, those that fix the most
+positions (fewest ``*``): every vehicle of every pattern at that level, because a Chinese VIN
+often maps to several configurations and the index must say so rather than guess. Each answer
+says how close the match was as ``matched_positions`` (``11``: the patterns fix 11 of the 17
+positions and the VIN has those characters there), and :meth:`VinIndex.vehicles_for_vin` lists
+each candidate's attributes (engine, transmission, trim...) so that a person can tell them
+apart.
 
 Patterns are grouped by their wildcard mask; a real table has a few dozen masks at most. For
 each mask the fixed characters of its patterns go into a hash table (``_core.StringTable``), so
@@ -30,7 +34,7 @@ import pyarrow.compute as pc
 from ._ids import IdDictionary, string_buffers
 from ._tables import require_columns, show, string_column
 from .errors import DataError
-from .vin import Region, validate_vin, vin_characters
+from .vin import Region, explain_vin, validate_vin, vin_characters
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -85,8 +89,9 @@ class VinIndex:
         Returns
         -------
         pyarrow.Table
-            ``request_index`` (int32), ``vehicle_id`` (dictionary) and ``specificity``
-            (fixed characters of the matching patterns), sorted by request then vehicle.
+            ``request_index`` (int32), ``vehicle_id`` (dictionary) and ``matched_positions``
+            (int8: how many of the 17 positions the matching patterns fix), sorted by request
+            then vehicle.
 
         Examples
         --------
@@ -98,18 +103,18 @@ class VinIndex:
         _, chars, valid = vin_characters(vins, region=region)
         waiting = valid.copy()  # VINs not yet answered by a more specific level
         found = []
-        for specificity, masks in self._levels:
+        for fixed, masks in self._levels:
             open_rows = np.flatnonzero(waiting)
             hits = [_match(mask, chars, open_rows) for mask in masks]
             rows = np.concatenate([h[0] for h in hits])
-            found.append((rows, np.concatenate([h[1] for h in hits]), specificity))
+            found.append((rows, np.concatenate([h[1] for h in hits]), fixed))
             waiting[rows] = False  # a mask, not np.setdiff1d: its hashing is slow in numpy 2
         return self._table(found)
 
     def _table(self, found: list[tuple[np.ndarray, np.ndarray, int]]) -> pa.Table:
         rows = np.concatenate([f[0] for f in found] or [np.empty(0, np.int64)])
         vehicles = np.concatenate([f[1] for f in found] or [np.empty(0, np.int32)])
-        specificity = np.concatenate(
+        matched = np.concatenate(
             [np.full(len(f[0]), f[2], np.int8) for f in found] or [np.empty(0, np.int8)]
         )
         keys = np.unique(rows.astype(np.int64) << 32 | vehicles, return_index=True)[1]
@@ -117,41 +122,54 @@ class VinIndex:
             {
                 "request_index": pa.array(rows[keys], pa.int32()),
                 "vehicle_id": self._catalog.vehicle_ids.decode(vehicles[keys].astype(np.int32)),
-                "specificity": pa.array(specificity[keys], pa.int8()),
+                "matched_positions": pa.array(matched[keys], pa.int8()),
             }
         )
 
     def vehicles_for_vin(self, vin: str, *, region: Region = "cn") -> pa.Table:
-        """Candidate vehicles of one VIN: ``vehicle_id``, ``make``, ``model``, ``year`` and
-        ``specificity``; empty when no pattern matches.
+        """Candidate vehicles of one VIN, with what tells them apart; empty when none matches.
+
+        Returns
+        -------
+        pyarrow.Table
+            Every column of the catalogue's ``vehicles`` (``vehicle_id``, ``make``, ``model``,
+            ``year``, then ``engine``, ``transmission``, ``trim``... as the catalogue has them),
+            then ``matched_positions`` as in :meth:`vehicles_for_vins`; by ``vehicle_id``.
 
         Raises
         ------
         DataError
-            If the VIN is invalid under ``region`` (the message lists the reasons).
+            If the VIN is invalid under ``region``; the message gives the reason codes, then
+            :func:`~yunpei_match.vin.explain_vin`'s sentences.
 
         Examples
         --------
         >>> import yunpei_match as ym
         >>> vins = ym.Catalog.from_parquet("data/samples").vins
-        >>> vins.vehicles_for_vin("lfv2a26f1km333275").column("model").to_pylist()
-        ['宝来', '宝来']
+        >>> found = vins.vehicles_for_vin("lfv2a26f1km333275")
+        >>> found.column("model").to_pylist(), found.column("transmission").to_pylist()
+        (['宝来', '宝来'], ['5MT', '6AT'])
+        >>> found.column("matched_positions").to_pylist()
+        [9, 9]
         """
         verdict = validate_vin(vin, region=region)
         if not verdict.valid:
-            raise DataError(f"VIN {show(vin)} is invalid: {', '.join(verdict.reasons)}")
+            raise DataError(
+                f"VIN {show(vin)} is invalid under the {region} rules "
+                f"({', '.join(verdict.reasons)}): {'; '.join(explain_vin(vin, region=region))}"
+            )
         found = self.vehicles_for_vins([vin], region=region)
         codes = (
             found.column("vehicle_id").chunk(0).indices
             if found.num_rows
             else pa.array([], pa.int32())
         )
-        vehicles = self._catalog.vehicles.select(["vehicle_id", "make", "model", "year"])
-        return vehicles.take(codes).append_column("specificity", found.column("specificity"))
+        vehicles = self._catalog.vehicles.take(codes)
+        return vehicles.append_column("matched_positions", found.column("matched_positions"))
 
 
 def _build_levels(patterns: pa.Table, kernels: Any) -> list[tuple[int, list[_Mask]]]:
-    """Masks grouped by specificity, most specific first."""
+    """Masks grouped by how many positions they fix, most first."""
     if patterns.num_rows == 0:
         return []
     _, data = string_buffers(patterns.column("pattern").combine_chunks())

@@ -14,10 +14,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import UnknownIdError
-from ..vin import decode_vin
+from ..vin import VinDecoding, decode_vin, explain_vin, home_region, validate_vin
 from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
 from ._common import (
     AT_HELP,
@@ -101,13 +102,14 @@ def _fit(args: argparse.Namespace) -> None:
 
 
 def _fit_vin(catalog: Catalog, args: argparse.Namespace, what: str) -> None:
+    _check_vin(args.vehicle, args.region)
     vehicles = catalog.vins.vehicles_for_vin(args.vehicle, region=args.region)
     if not vehicles.num_rows:
         raise UsageError(f"no vehicle of the catalogue matches VIN {args.vehicle!r}")
     parts = catalog.fitment.parts_for_vin(
         args.vehicle, category=args.category, position=args.position, region=args.region
     )
-    print_table(vehicles, title=f"VIN {args.vehicle}: {vehicles.num_rows} candidate vehicles")
+    _print_candidates(vehicles, f"VIN {args.vehicle}: ")
     say()
     print_table(parts, title=f"{_parts(parts.num_rows)}{what}, by candidate vehicle")
 
@@ -188,9 +190,10 @@ def _add_vin(commands: argparse._SubParsersAction) -> None:
         commands,
         "vin",
         "lookup: validate and decode one VIN (with an index: its vehicles)",
-        "Validate and decode a VIN: maker, country, model years, plant, serial. With INDEX "
-        "also the catalogue's candidate vehicles. An invalid VIN is decoded as far as it goes "
-        "and ends with exit status 2.",
+        "Validate and decode a VIN: what is wrong with it (position by position), the WMI's "
+        "holder and brand, where it is built, model years, plant, serial. With INDEX also the "
+        "catalogue's candidate vehicles and what tells them apart. An invalid VIN is decoded as "
+        "far as it goes and ends with exit status 2.",
         "yunpei-match vin LFV2A21K6A3092399",
         f"yunpei-match vin LFV2A26F1KM333275 {S}",
         "yunpei-match vin WP0ZZZ99ZTS392124 --region eu",
@@ -203,36 +206,75 @@ def _add_vin(commands: argparse._SubParsersAction) -> None:
 
 def _vin(args: argparse.Namespace) -> None:
     d = decode_vin(args.vin, region=args.region)
-    origin = ", ".join(x for x in (d.origin_country, d.origin_area) if x) or None
+    vehicles = None
+    if args.index is not None and d.valid:
+        catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
+        vehicles = catalog.vins.vehicles_for_vin(args.vin, region=args.region)
     print_fields(
         [
             ("valid", d.valid),
-            ("reasons", d.reasons),
-            ("warnings", d.warnings),
-            ("maker", d.maker),
-            ("country", d.country),
-            ("origin", origin),
+            *(("finding", line) for line in explain_vin(args.vin, region=args.region)),
+            ("codes", d.reasons + d.warnings),
+            ("maker", d.maker),  # the WMI's holder; the brand is apart
+            ("brand", _brand(d, vehicles)),
+            ("built in", d.country),
+            ("WMI issued in", ", ".join(x for x in (d.origin_country, d.origin_area) if x) or None),
             ("wmi vds vis", " ".join(x for x in (d.wmi, d.vds, d.vis) if x) or None),
             ("check digit ok", d.check_digit_ok),
             ("model years", d.model_years),
             ("plant", d.plant),
+            *((("maker code", d.maker_code),) if d.maker_code else ()),
             ("serial", d.serial),
         ],
         title=f"VIN {d.vin} ({args.region} rules)",
     )
-    if not d.valid:
-        raise UsageError(
-            f"VIN {d.vin!r} is invalid under the {args.region} rules: {', '.join(d.reasons)}"
-        )
-    if args.index is None:
+    _check_vin(args.vin, args.region)
+    if vehicles is None:
         return
-    catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
-    vehicles = catalog.vins.vehicles_for_vin(args.vin, region=args.region)
     say()
     if not vehicles.num_rows:
         say("no vehicle of the catalogue matches it")
         return
-    print_table(vehicles, title=f"{vehicles.num_rows} candidate vehicles")
+    _print_candidates(vehicles, "")
+
+
+def _brand(d: VinDecoding, vehicles: pa.Table | None) -> str | None:
+    """The WMI's one brand, else the make all the catalogue's candidates share, if they do."""
+    if d.brand is not None or vehicles is None:
+        return d.brand
+    makes = set(vehicles.column("make").to_pylist())
+    return f"{makes.pop()} (from the catalogue's vin_patterns)" if len(makes) == 1 else None
+
+
+def _check_vin(vin: str, region: str) -> None:
+    """Raise UsageError saying, in words, why ``vin`` is invalid under ``region``, if it is."""
+    verdict = validate_vin(vin, region=region)
+    if verdict.valid:
+        return
+    home = home_region(verdict.vin, besides=region)
+    # explain_vin ends with the home region in API terms when there is one; say it as an option
+    lines = explain_vin(vin, region=region)[: -1 if home else None]
+    hint = f"; the {home} rules accept it: run with --region {home}" if home else ""
+    raise UsageError(
+        f"VIN {verdict.vin!r} is invalid under the {region} rules: {'; '.join(lines)}{hint}"
+    )
+
+
+def _print_candidates(vehicles: pa.Table, lead: str) -> None:
+    """The candidates with the attributes that tell them apart and how closely each matched."""
+    fixed = ["vehicle_id", "make", "model", "year"]
+    differing = [
+        name
+        for name in vehicles.column_names[len(fixed) : -1]
+        if len(set(vehicles.column(name).to_pylist())) > 1
+    ]
+    rows = [
+        {**row, "pattern match": f"{row['matched_positions']} of 17 positions"}
+        for row in vehicles.to_pylist()
+    ]
+    count = f"{len(rows)} candidate vehicle{'s' * (len(rows) != 1)}"
+    told = f", told apart by {', '.join(differing)}" if differing and len(rows) > 1 else ""
+    print_table(rows, title=f"{lead}{count}{told}", columns=[*fixed, *differing, "pattern match"])
 
 
 # -- where ----------------------------------------------------------------------------------------

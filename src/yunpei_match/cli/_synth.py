@@ -157,6 +157,7 @@ def vins(n: int, rng: np.random.Generator) -> pa.Array:
     chars = VIN_ALPHABET[rng.integers(0, len(VIN_ALPHABET), size=(n, 17))]
     chars[:, :3] = wmis[rng.integers(0, len(wmis), size=n)]
     chars[:, 9] = YEAR_CODES[rng.integers(0, len(YEAR_CODES), size=n)]
+    chars[:, 11:] = VIN_ALPHABET[rng.integers(0, 10, size=(n, 6))]  # the serial is digits
     values = np.zeros(256, np.int64)
     values[VIN_ALPHABET[:10]] = np.arange(10)
     values[np.frombuffer("".join(LETTERS).encode(), np.uint8)] = list(LETTERS.values())
