@@ -8,6 +8,8 @@ library's own batch call on the good rows.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,7 @@ from yunpei_match.batch import (
     run_fitment_job,
     run_job,
 )
+from yunpei_match.batch._sink import remove_stale, temporary_beside
 from yunpei_match.batch._stock_jobs import SeenOrders
 
 SHOP = (22.9944, 113.7049)  # 东莞
@@ -450,17 +453,50 @@ class _FailsOnThirdBatch(FitmentJob):
         return super().process(batch, first_row)
 
 
-def test_a_failed_job_leaves_no_output_and_keeps_the_last_good_one(catalog, samples_dir, tmp_path):
+def test_a_failed_job_leaves_no_output_not_even_the_last_good_one(catalog, samples_dir, tmp_path):
     out = tmp_path / "out.parquet"
     with pytest.raises(RuntimeError, match="fire"):
         run_job(_FailsOnThirdBatch(catalog), samples_dir / "requests.parquet", out, batch_size=16)
     assert list(tmp_path.iterdir()) == []
     good = run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out)
-    before = out.read_bytes()
+    assert good.rejects is not None and out.exists()
     with pytest.raises(RuntimeError, match="fire"):
         run_job(_FailsOnThirdBatch(catalog), samples_dir / "requests.parquet", out, batch_size=16)
-    assert out.read_bytes() == before
-    assert sorted(tmp_path.iterdir()) == sorted([good.output, good.rejects])
+    assert list(tmp_path.iterdir()) == []  # the earlier run's files would pass for this one's
+
+
+def test_a_job_failing_before_it_reads_removes_the_earlier_output(catalog, samples_dir, tmp_path):
+    out = tmp_path / "out.parquet"
+    run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out)
+    with pytest.raises(ym.MissingTableError):
+        run_job(FitmentJob(catalog), tmp_path / "missing.parquet", out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_output_may_not_be_the_input(catalog, samples_dir, tmp_path):
+    requests = tmp_path / "requests.parquet"
+    requests.write_bytes((samples_dir / "requests.parquet").read_bytes())
+    with pytest.raises(ym.DataError, match="is the requests file the job reads"):
+        run_job(FitmentJob(catalog), requests, requests)
+    assert requests.read_bytes() == (samples_dir / "requests.parquet").read_bytes()
+
+
+def test_stale_temporaries_of_dead_processes_are_removed_and_live_ones_kept(tmp_path):
+    out = tmp_path / "o.parquet"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = tmp_path / f".o.parquet.{dead.stdout.strip()}-0123abcd.tmp"  # the old name form
+    live = temporary_beside(out)
+    other_host = tmp_path / f".o.parquet.{dead.stdout.strip()}-0123abcd@elsewhere.tmp"
+    unrelated = tmp_path / f".other.parquet.{dead.stdout.strip()}-0123abcd.tmp"
+    for path in (stale, live, other_host, unrelated):
+        path.write_bytes(b"x")
+    assert remove_stale(out) == [stale]
+    assert sorted(tmp_path.iterdir()) == sorted([live, other_host, unrelated])
 
 
 def test_an_unreadable_file_in_the_dataset_fails_the_job_cleanly(catalog, samples_dir, tmp_path):

@@ -4,6 +4,7 @@ on a generated tiny catalogue, the one-line errors with exit status 2, and the p
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -500,6 +501,63 @@ def test_a_failed_job_leaves_no_results(capsys, tmp_path):
     )
     assert status == 2
     assert not out_file.exists()
+
+
+def test_a_failed_run_removes_the_previous_runs_output(capsys, tmp_path):
+    out_file = tmp_path / "plans.parquet"
+    orders = SAMPLES / "orders.parquet"
+    assert run(capsys, "source", S, "--orders", orders, "--out", out_file)[0] == 0
+    assert out_file.exists()
+    split = _bad_files(tmp_path)["split"]
+    assert run(capsys, "source", S, "--orders", split, "--out", out_file)[0] == 2
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(("plans", ".plans"))]
+
+
+STALLING_JOB = """
+import sys, time
+from yunpei_match.batch import FitmentJob
+from yunpei_match.cli import main
+
+answer = FitmentJob.process
+
+def stall_after_the_first_batch(self, batch, first_row):
+    if first_row > 0:
+        print("writing", flush=True)
+        time.sleep(120)
+    return answer(self, batch, first_row)
+
+FitmentJob.process = stall_after_the_first_batch
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["KILL", "TERM"])
+def test_a_killed_job_leaves_nothing_a_later_run_does_not_remove(capsys, tmp_path, signum):
+    script = tmp_path / "stall.py"
+    script.write_text(STALLING_JOB)
+    out_dir = tmp_path / "out"
+    argv = ["fitment", S, "--requests", f"{S}/requests.parquet", "--out", out_dir / "o.parquet"]
+    child = subprocess.Popen(
+        [sys.executable, script, *argv, "--batch-size", "50", "--quiet"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    for line in child.stdout:  # the catalogue is built, the first batch written
+        if line.strip() == "writing":
+            break
+    assert any(p.name.endswith(".tmp") for p in out_dir.iterdir())
+    child.send_signal(signum)
+    child.communicate(timeout=60)
+    left = [p.name for p in out_dir.iterdir()]
+    if signum == signal.SIGTERM:
+        assert child.returncode == 143 and left == []
+        return
+    assert child.returncode == -signal.SIGKILL
+    assert left and all(name.startswith(".o.") and name.endswith(".tmp") for name in left)
+    status, _, _ = run(capsys, *argv)
+    assert status == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["o.parquet", "o.rejects.parquet"]
 
 
 def test_internal_errors_propagate_with_their_traceback(monkeypatch):

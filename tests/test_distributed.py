@@ -130,9 +130,11 @@ def test_an_order_in_two_files_fails_and_leaves_no_output(client, index, samples
     inside = next(i for i in range(120, len(ids)) if ids[i] == ids[i - 1])
     source = split(orders, tmp_path / "orders", [inside])
     spec = JobSpec("sourcing", index, stock=samples_dir)
+    run_on_dask(client, spec, samples_dir / "orders.parquet", tmp_path / "out")
+    assert (tmp_path / "out").is_dir()
     with pytest.raises(ym.DataError, match=r"1 order\(s\) have lines in two files"):
         run_on_dask(client, spec, source, tmp_path / "out")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders"]  # not the earlier run's
 
 
 def test_each_worker_opens_the_index_once(client, index, samples_dir, tmp_path):

@@ -3,10 +3,12 @@
 A :class:`Job` answers one record batch at a time. :func:`run_job` opens the source as a
 ``pyarrow.dataset`` (discovery, schema, row count), feeds the job its record batches in file
 order, numbering the rows of the whole dataset, and writes what comes back through one
-``ParquetWriter`` for the results and one, opened on the first reject, for the rejects. Both go
-to temporary names beside their final paths and are renamed into place only when the whole
-input has been read, so a job that fails never leaves a half-written file under the name of a
-finished one.
+``ParquetWriter`` (a CSV writer for a ``.csv`` name) for the results and one, opened on the
+first reject, for the rejects. Before it reads anything, the runner removes the files an earlier
+run left under those names; both are then written to temporary names beside their final paths
+(see :mod:`._sink`) and renamed into place only when the whole input has been read. So a job
+that fails, however it fails, leaves no results and no rejects: not half-written ones, and not
+an earlier run's, which would look like the answer to this run's input.
 """
 
 from __future__ import annotations
@@ -343,8 +345,10 @@ def _conform(batch: pa.RecordBatch, schema: pa.Schema, path: str) -> pa.Table:
 
 
 def default_rejects(output: Path) -> Path:
-    """``out/fitment.parquet`` -> ``out/fitment.rejects.parquet``."""
-    return output.with_suffix(".rejects.parquet")
+    """``out/fitment.parquet`` -> ``out/fitment.rejects.parquet`` (``.rejects.csv`` beside a
+    CSV output)."""
+    suffix = ".csv" if output.suffix.lower() == ".csv" else ".parquet"
+    return output.with_suffix(".rejects" + suffix)
 
 
 def run_job(
@@ -366,15 +370,17 @@ def run_job(
     source : path, list of paths or pyarrow.dataset.Dataset
         A parquet file, a directory of parquet files, or a list of files.
     output : path
-        The results parquet file; written aside and renamed into place when the job ends well,
-        so a failed job leaves no file that looks complete.
+        The results file: parquet, or CSV when the name ends in ``.csv``. An earlier run's file
+        there is removed first; the new one is written aside and renamed into place when the
+        job ends well, so a failed job leaves no results file at all.
     batch_size : int, default 65,536
         Rows read and answered at a time. Memory is a few batches, whatever the input size
         (plus the input's row groups, which parquet reads whole).
     rejects : path, optional
-        Parquet for the rejected rows: their input columns, ``row`` and ``reason``. By default
-        ``<output stem>.rejects.parquet``. Written only when a row is rejected; a file left
-        there by an earlier run is removed when this one rejects nothing.
+        The file for the rejected rows (parquet, or CSV by its name): their input columns,
+        ``row`` and ``reason``. By default ``<output stem>.rejects.parquet`` (``.rejects.csv``
+        beside a CSV output). Written only when a row is rejected; an earlier run's file there
+        is removed first, as for ``output``.
     progress : callable, optional
         Called as ``progress(rows_done, total_rows)`` after each batch (``total_rows`` from the
         parquet footers; None when unknown).
@@ -392,7 +398,8 @@ def run_job(
         If the source does not exist.
     MissingColumnError, ColumnTypeError, DataError
         If the input is not parquet, lacks a required column or has one of the wrong type,
-        or (the sourcing job) is not grouped by order.
+        or (the sourcing job) is not grouped by order; if ``output`` or ``rejects`` is a
+        directory or an input file; if a result column holds lists and the output is CSV.
 
     Examples
     --------
@@ -406,18 +413,14 @@ def run_job(
     """
     started = time.perf_counter()
     batch_size = _check_batch_size(batch_size)
-    dataset = open_source(source, table=job.table, dictionary_columns=job.dictionary_columns)
-    job.check_schema(dataset.schema)
-    total = _count_rows(dataset)
-    output = Path(output)
-    if output.is_dir():
-        raise DataError(f"output {output} is a directory; give a file name")
-    sinks = (
-        Sink(output, always=True),
-        Sink(Path(rejects) if rejects is not None else default_rejects(output), always=False),
-    )
+    sinks = _sinks(job, source, Path(output), rejects)
     counts = _Counts(first_row)
     try:
+        for sink in sinks:
+            sink.clear()
+        dataset = open_source(source, table=job.table, dictionary_columns=job.dictionary_columns)
+        job.check_schema(dataset.schema)
+        total = _count_rows(dataset)
         for batch in _batches(dataset, batch_size, job.table, job.dictionary_columns):
             counts.add(job, sinks, *job.process(batch, counts.next_row), batch.num_rows)
             if progress is not None:
@@ -434,6 +437,20 @@ def run_job(
             sink.abort()
         raise
     return counts.report(job.name, written, time.perf_counter() - started)
+
+
+def _sinks(job: Job, source: object, output: Path, rejects: str | Path | None) -> tuple[Sink, Sink]:
+    """The results' and the rejects' sinks, refusing names that would overwrite the input."""
+    if output.is_dir():
+        raise DataError(f"output {output} is a directory; give a file name")
+    rejects = Path(rejects) if rejects is not None else default_rejects(output)
+    inputs = [source] if isinstance(source, str | Path) else source
+    if isinstance(inputs, list | tuple):
+        given = {Path(p).resolve() for p in inputs}
+        for path in (output, rejects):
+            if path.resolve() in given:
+                raise DataError(f"output {path} is the {job.table} file the job reads")
+    return Sink(output, always=True), Sink(rejects, always=False, table="rejects")
 
 
 class _Counts:
