@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
 
@@ -116,11 +117,21 @@ def test_fitment_on_a_saved_index_writes_results_and_rejects(capsys, index, tmp_
     assert status == 0
     assert out.startswith("loaded <Catalog: 400 vehicles")
     assert summary(out, "fitment") == (200, 194, 6)
-    assert "rejected: unknown vehicle_id 6" in out
+    assert "rejected 6: unknown vehicle_id" in out
     result = pq.read_table(out_file)
     assert result.column_names[:3] == ["row", "request_id", "vehicle_id"]
     rejects = pq.read_table(tmp_path / "fitment.rejects.parquet")
     assert rejects.num_rows == 6
+
+
+def test_an_out_name_ending_in_csv_is_written_as_csv(capsys, index, tmp_path):
+    for name in ("fitment.csv", "fitment.parquet"):
+        argv = ("fitment", index, "--requests", f"{S}/requests.parquet", "--out", tmp_path / name)
+        assert run(capsys, *argv, "-q")[0] == 0
+    results = pa.csv.read_csv(tmp_path / "fitment.csv")
+    assert results.column_names[:3] == ["row", "request_id", "vehicle_id"]
+    assert results.num_rows == pq.read_metadata(tmp_path / "fitment.parquet").num_rows
+    assert pa.csv.read_csv(tmp_path / "fitment.rejects.csv").num_rows == 6
 
 
 def test_numbers_and_search_batches(capsys, index, tmp_path):
@@ -219,6 +230,20 @@ def test_source_batch_is_the_readme_main_job(capsys, tmp_path):
     assert re.search(r"^fill rate of 265 basket lines within 1-3h: [\d.]+%", out, re.M)
     assert re.search(r"^fill rate of 265 basket lines within next-day: [\d.]+%", out, re.M)
     assert pq.read_table(tmp_path / "plans.parquet").num_rows == 357
+
+
+def test_each_reject_reason_has_its_count_before_it(capsys, tmp_path):
+    orders = pq.read_table(SAMPLES / "orders.parquet").slice(0, 4).to_pylist()
+    orders[0]["qty"] = 0  # rejects its whole order: a reason ending with a number, and another
+    pq.write_table(pa.Table.from_pylist(orders), tmp_path / "orders.parquet")
+    status, out, _ = run(
+        capsys, "source", S, "--orders", tmp_path / "orders.parquet", "--out", tmp_path / "o"
+    )
+    assert status == 0
+    assert re.findall(r"^rejected .*$", out, re.M) == [
+        "rejected 1: qty must be >= 1",
+        "rejected 1: another line of the order is rejected",
+    ]
 
 
 def test_source_options_reach_the_job(capsys, tmp_path):
@@ -320,6 +345,15 @@ def test_where_finds_a_substitute(capsys):
     assert status == 0
     assert re.search(r"^  warehouse\s+WH-DG-F1", out, re.M)
     assert re.search(r"^  substitute\s+yes$", out, re.M)
+
+
+@pytest.mark.parametrize("at", ["-33.87,151.21", "-33.87,-151.21", "33.87,-151.21"])
+def test_a_shop_south_or_west_of_zero_is_a_position_not_an_option(capsys, at):
+    status, out, _ = run(capsys, "where", S, "P0100005", "--at", at)
+    assert status == 0
+    lat, lon = at.split(",")
+    assert re.search(rf"^  shop\s+{lat}, {lon}$", out, re.M)
+    assert run(capsys, "source", S, "--part", "P0100005", "--at", at)[0] == 0
 
 
 def test_where_says_when_nothing_is_in_stock(capsys):
@@ -456,6 +490,7 @@ ERRORS = [
     (("fitment", S, "--requests", "{tmp}/missing.parquet", "--out", "{tmp}/o"), "not found"),
     (("fitment", S, "--requests", "{no_vehicle}", "--out", "{tmp}/o"), "vehicle_id or a vin"),
     (("fitment", "{tmp}/nowhere", "--requests", "{requests}", "--out", "{tmp}/o"), "not exist"),
+    (("build", "{tmp}/nope", "--out", "{tmp}/i"), "nope does not exist: give a directory of"),
     (("nearest", S, "--lines", "{text}", "--out", "{tmp}/o.parquet"), "cannot read"),
     (("source", S, "--orders", "{split}", "--out", "{tmp}/o.parquet"), "must be grouped"),
     ((*SOURCE, "--within", "1h"), "unknown tier '1h'"),
@@ -473,6 +508,8 @@ ERRORS = [
     (("offer", S, "--vehicle", "V070010", "--at", SHOP), "--category"),
     ((*FIT, "--batch-size", "0"), ">= 1"),
     ((*FIT, "--dask", "local:x"), "N >= 1"),
+    ((*FIT[:-1], "{tmp}/o.csv", "--dask", "local:1"), "CSV is for a local run"),
+    (("vins", "--requests", f"{S}/vins.parquet", "--out", "{tmp}/v.csv"), "reasons (list<"),
     (("no-such-command",), "invalid choice"),
 ]
 

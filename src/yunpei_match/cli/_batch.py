@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..batch import DEFAULT_BATCH_ROWS, JobReport, JobSpec, run_job
 from ._common import (
+    INDEX_WANTED,
     REGIONS,
+    TABLES_WANTED,
     UsageError,
     add_quiet,
     examples,
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "BatchCommand", "add_batch_commands", "add_build", "run_batch"]
 
-INDEX_HELP = "a saved index (yunpei-match build) or a directory of parquet tables"
+INDEX_HELP = INDEX_WANTED
 
 
 @dataclass(frozen=True)
@@ -225,13 +227,15 @@ def add_batch_arguments(parser: argparse.ArgumentParser, command: BatchCommand) 
         type=Path,
         required=command.batch_only,
         metavar="PATH",
-        help="the results parquet (a directory of parts with --dask)",
+        help="the results: parquet, or CSV when the name ends in .csv (with --dask, a "
+        "directory of parquet parts)",
     )
     parser.add_argument(
         "--rejects",
         type=Path,
         metavar="PATH",
-        help="rejected rows with their reason (default: OUT with .rejects.parquet)",
+        help="rejected rows with their reason (default: OUT with .rejects.parquet, or "
+        ".rejects.csv for a CSV OUT)",
     )
     parser.add_argument(
         "--batch-size",
@@ -318,16 +322,18 @@ def _run_here(
 def print_report(report: JobReport, command: BatchCommand) -> None:
     """What the job did: rows in, answered, rejected and why, rows out, time; the files."""
     noun = command.noun
+    written = report.result_rows / report.seconds if report.seconds else float("inf")
     say(
         f"{command.name}: {count(report.input_rows)} {noun}, {count(report.accepted)} answered, "
         f"{count(report.rejected)} rejected -> {count(report.result_rows)} rows "
-        f"in {report.seconds:.3f} s ({rate(report.rows_per_second)} {noun}/s)"
+        f"in {report.seconds:.3f} s ({rate(report.rows_per_second)} {noun}/s, "
+        f"{rate(written)} rows written/s)"
     )
     if report.empty:
         say(f"empty answers: {count(report.empty)} {noun} answered with no rows")
-    if report.reasons:
-        reasons = report.reasons.items()
-        say("rejected: " + ", ".join(f"{reason} {count(n)}" for reason, n in reasons))
+    # The count before a colon, the reason after it: a reason may end with a number itself.
+    for reason, n in report.reasons.items():
+        say(f"rejected {count(n)}: {reason}")
     say(f"results: {report.output}")
     if report.rejects is not None:
         say(f"rejects: {report.rejects}")
@@ -343,6 +349,8 @@ def _run_on_dask(
         raise UsageError(f"{spec.index} does not exist: give a saved index (yunpei-match build)")
     if not source.exists():
         raise UsageError(f"{command.source} not found: {source}")
+    if any(p is not None and p.suffix.lower() == ".csv" for p in (args.out, args.rejects)):
+        raise UsageError("--dask writes directories of parquet parts: CSV is for a local run")
     try:
         from ..distributed import run_on_dask
     except ImportError:
@@ -427,7 +435,7 @@ def add_build(commands: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    catalog = load_catalog(args.catalog, quiet=args.quiet)
+    catalog = load_catalog(args.catalog, quiet=args.quiet, wanted=TABLES_WANTED)
     started = time.perf_counter()
     with status(f"saving the index to {args.out}", quiet=args.quiet):
         path = catalog.save(args.out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 import time
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AT_HELP",
+    "TABLES_WANTED",
     "Parser",
     "UsageError",
     "add_quiet",
@@ -32,7 +34,10 @@ __all__ = [
 ]
 
 REGIONS = ("cn", "na", "eu", "any")
-AT_HELP = "the shop, in degrees (a negative latitude as --at=-33.87,151.21)"
+INDEX_WANTED = "a saved index (yunpei-match build) or a directory of parquet tables"
+TABLES_WANTED = "a directory of parquet tables (vehicles, parts, fitments, ...)"
+AT_HELP = "the shop, in degrees (e.g. 22.99,113.70 or -33.87,151.21)"
+NEGATIVE_NUMBERS = re.compile(r"^-\d*\.?\d+(,\s*-?\d*\.?\d+)*$")
 
 
 class UsageError(Exception):
@@ -58,6 +63,9 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", Formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # argparse takes a word starting with "-" for an option unless it looks like one
+        # negative number; a shop south or west of zero is two numbers, -33.87,151.21.
+        self._negative_number_matcher = NEGATIVE_NUMBERS
 
     def error(self, message: str) -> NoReturn:
         print(f"yunpei-match: error: {message} (see '{self.prog} --help')", file=sys.stderr)
@@ -129,13 +137,13 @@ def part_with_qty(text: str) -> tuple[str, int]:
     return part, int(qty)
 
 
-def load_catalog(path: Path, *, verbose: bool = True, quiet: bool = False) -> Catalog:
-    """A saved index memory-mapped, or a parquet directory built; says which and how long."""
+def load_catalog(
+    path: Path, *, verbose: bool = True, quiet: bool = False, wanted: str = INDEX_WANTED
+) -> Catalog:
+    """A saved index memory-mapped, or a parquet directory built; says which and how long.
+    ``wanted`` says what the command takes, for the message when ``path`` does not exist."""
     if not path.exists():
-        raise UsageError(
-            f"{path} does not exist: give a saved index (yunpei-match build) "
-            "or a directory of parquet tables"
-        )
+        raise UsageError(f"{path} does not exist: give {wanted}")
     saved = (path / "manifest.json").exists()
     started = time.perf_counter()
     with status(f"{'loading' if saved else 'building'} the catalogue from {path}", quiet=quiet):

@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import polars as pl
-
 from ..batch import open_source
 from ._batch import (
     BatchCommand,
@@ -138,7 +136,10 @@ def _source(args: argparse.Namespace) -> None:
 
 def print_sourcing(output: Path) -> None:
     """Fill rate, shipments, substitutes and tiers of the plans written (file or directory)."""
-    frame = pl.scan_parquet(output / "*.parquet" if output.is_dir() else output)
+    import polars as pl  # here, not at the top: every command's start-up would pay for it
+
+    scan = pl.scan_csv if output.suffix.lower() == ".csv" else pl.scan_parquet
+    frame = scan(output / "*.parquet" if output.is_dir() else output)
     per_order = frame.group_by("order_id").agg(
         pl.col("warehouse_id").cast(pl.String).drop_nulls().n_unique().alias("shipments"),
         pl.col("filled").all().alias("complete"),
