@@ -3,6 +3,7 @@ on a generated tiny catalogue, the one-line errors with exit status 2, and the p
 
 from __future__ import annotations
 
+import ast
 import re
 import signal
 import subprocess
@@ -13,9 +14,12 @@ import pyarrow as pa
 import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from yunpei_match.cli import _output, main
 from yunpei_match.cli import parser as cli_parser
+from yunpei_match.errors import show
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 S = str(SAMPLES)
@@ -529,6 +533,28 @@ def test_user_mistakes_are_one_line_with_status_2(capsys, tmp_path, index, argv,
     assert err.count("\n") == 1, err
     assert "Traceback" not in err
     assert message in err
+
+
+FULL_WIDTH = [
+    (("fit", S, "Ｖ０１\u30000001"), "'Ｖ０１\u30000001' is neither a vehicle_id"),
+    (("fit", S, "V010001", "--category", "刹车\u3000片"), "category '刹车\u3000片' is not"),
+    (("number", S, "ＸＸ\u3000０"), "number 'ＸＸ\u3000０' is not in the catalogue"),
+    (("where", S, "Ｐ０１\u3000", "--at", SHOP), "part_id 'Ｐ０１\u3000' is not"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), FULL_WIDTH, ids=[a[0] for a, _ in FULL_WIDTH])
+def test_full_width_input_is_echoed_as_typed(capsys, argv, message):
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert message in err and "\\u3000" not in err
+
+
+@given(st.text(max_size=20))
+def test_a_shown_string_reads_back_as_itself_and_is_repr_but_for_the_full_width_space(text):
+    shown = show(text, limit=1000)
+    assert ast.literal_eval(shown) == text  # quotes and escapes leave nothing ambiguous
+    assert shown.replace("\u3000", "\\u3000") == repr(text)
 
 
 def test_a_failed_job_leaves_no_results(capsys, tmp_path):

@@ -165,4 +165,7 @@ def _silence_stdout() -> None:
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, YunpeiMatchError) and exc.filename:
         return f"{exc.strerror or exc}: {exc.filename}"
-    return " ".join(str(exc).split()) or type(exc).__name__
+    # Lines joined by a space; not str.split(), which would turn a full-width space a user typed
+    # (U+3000, whitespace to Python) into an ASCII one.
+    lines = (line.strip(" \t") for line in str(exc).splitlines())
+    return " ".join(line for line in lines if line) or type(exc).__name__

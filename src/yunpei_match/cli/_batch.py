@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..batch import DEFAULT_BATCH_ROWS, JobReport, JobSpec, run_job
+from ..errors import show
 from ._common import (
     INDEX_WANTED,
     REGIONS,
@@ -403,7 +404,7 @@ def _local_workers(address: str) -> int:
     if not n:
         return os.cpu_count() or 1
     if not n.isdigit() or int(n) < 1:
-        raise UsageError(f"--dask local:N needs N >= 1 worker processes, got {address!r}")
+        raise UsageError(f"--dask local:N needs N >= 1 worker processes, got {show(address)}")
     return int(n)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ..batch import open_catalog
+from ..errors import show
 from ._output import say, status
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def _whole(text: str, *, least: int) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {show(text)}") from None
     if value < least:
         raise argparse.ArgumentTypeError(f"expected a number >= {least}, got {value}")
     return value
@@ -105,7 +106,7 @@ def non_negative_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {show(text)}") from None
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
     return value
@@ -118,11 +119,11 @@ def at_position(text: str) -> tuple[float, float]:
         lat, lon = (float(p) for p in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected LAT,LON in degrees (e.g. 22.99,113.70), got {text!r}"
+            f"expected LAT,LON in degrees (e.g. 22.99,113.70), got {show(text)}"
         ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise argparse.ArgumentTypeError(
-            f"latitude must be in [-90, 90] and longitude in [-180, 180], got {text!r}"
+            f"latitude must be in [-90, 90] and longitude in [-180, 180], got {show(text)}"
         )
     return lat, lon
 
@@ -133,7 +134,7 @@ def part_with_qty(text: str) -> tuple[str, int]:
     if not colon or not qty.isdigit():
         return text, 1
     if int(qty) < 1:
-        raise argparse.ArgumentTypeError(f"a quantity must be >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"a quantity must be >= 1, got {show(text)}")
     return part, int(qty)
 
 

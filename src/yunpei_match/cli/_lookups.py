@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow.compute as pc
 
-from ..errors import UnknownIdError
+from ..errors import UnknownIdError, show
 from ..vin import decode_vin
 from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
 from ._common import (
@@ -88,7 +88,7 @@ def _fit(args: argparse.Namespace) -> None:
     except UnknownIdError:
         if len(re.sub(r"[\s.\-]", "", args.vehicle)) != 17:
             raise UsageError(
-                f"{args.vehicle!r} is neither a vehicle_id of the catalogue "
+                f"{show(args.vehicle)} is neither a vehicle_id of the catalogue "
                 f"({len(catalog.vehicle_ids):,} vehicles) nor a VIN"
             ) from None
         _fit_vin(catalog, args, what)
@@ -102,7 +102,7 @@ def _fit(args: argparse.Namespace) -> None:
 def _fit_vin(catalog: Catalog, args: argparse.Namespace, what: str) -> None:
     vehicles = catalog.vins.vehicles_for_vin(args.vehicle, region=args.region)
     if not vehicles.num_rows:
-        raise UsageError(f"no vehicle of the catalogue matches VIN {args.vehicle!r}")
+        raise UsageError(f"no vehicle of the catalogue matches VIN {show(args.vehicle)}")
     print_table(vehicles, title=f"VIN {args.vehicle}: {vehicles.num_rows} candidate vehicles")
     parts = catalog.fitment.parts_for_vin(args.vehicle, category=args.category, region=args.region)
     if args.position is not None:
@@ -159,20 +159,20 @@ def _number(args: argparse.Namespace) -> None:
     if args.search:
         hits = numbers.search(args.number, max_edits=args.max_edits, limit=args.limit)
         if not hits.num_rows:
-            say(f"no number within {args.max_edits} edits of {args.number!r}")
+            say(f"no number within {args.max_edits} edits of {show(args.number)}")
             return
-        print_table(hits, title=f"numbers within {args.max_edits} edits of {args.number!r}")
+        print_table(hits, title=f"numbers within {args.max_edits} edits of {show(args.number)}")
         return
     rows = numbers.lookup(args.number, brand=args.brand)
     if not rows.num_rows:
-        brand = f" of brand {args.brand!r}" if args.brand is not None else ""
+        brand = f" of brand {show(args.brand)}" if args.brand is not None else ""
         raise UsageError(
-            f"number {args.number!r}{brand} is not in the catalogue; "
+            f"number {show(args.number)}{brand} is not in the catalogue; "
             "try --search for the numbers within a few typos"
         )
-    title = f"{args.number!r}: {_parts(rows.num_rows)}"
+    title = f"{show(args.number)}: {_parts(rows.num_rows)}"
     if any(rows.column("via_supersession").to_pylist()):
-        title += f"; superseded, the newest number is {numbers.latest(args.number)!r}"
+        title += f"; superseded, the newest number is {show(numbers.latest(args.number))}"
     print_table(rows, title=title)
 
 
@@ -218,7 +218,7 @@ def _vin(args: argparse.Namespace) -> None:
     )
     if not d.valid:
         raise UsageError(
-            f"VIN {d.vin!r} is invalid under the {args.region} rules: {', '.join(d.reasons)}"
+            f"VIN {show(d.vin)} is invalid under the {args.region} rules: {', '.join(d.reasons)}"
         )
     if args.index is None:
         return
