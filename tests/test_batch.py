@@ -33,6 +33,7 @@ from yunpei_match.batch import (
     run_fitment_job,
     run_job,
 )
+from yunpei_match.batch._runner import kept_columns
 from yunpei_match.batch._sink import remove_stale, temporary_beside
 from yunpei_match.batch._stock_jobs import SeenOrders
 
@@ -136,7 +137,7 @@ def test_fitment_job_answers_every_row_or_rejects_it_with_its_reason(
     report, results, rejects = run(FitmentJob(catalog), fitment_requests, tmp_path)
     check_fates(report, results, rejects, fitment_requests)
     assert results.column_names == [
-        "row", "request_id", "vehicle_id", "part_id", "brand", "part_number", "category",
+        "row", "request_id", "vin", "vehicle_id", "part_id", "brand", "part_number", "category",
     ]  # fmt: skip
     assert report.empty == 18 + 0  # the sample's vehicles without parts in the category
     assert report.reasons["unknown vehicle_id"] == 7
@@ -317,7 +318,8 @@ def test_sourcing_job_rejects_whole_orders_and_plans_the_rest(inventory, samples
     check_fates(report, results, rejects, table)
     good = table.filter(pc.is_null(table.column("expect")))
     direct = inventory.source_orders(good.drop_columns(["expect", "shop_id"]))
-    assert results.drop_columns(["row"]).to_pylist() == direct.to_pylist()
+    assert results.column("shop_id").to_pylist() == good.column("shop_id").to_pylist()
+    assert results.drop_columns(["row", "shop_id"]).to_pylist() == direct.to_pylist()
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 7, 64])
@@ -402,7 +404,7 @@ def test_offers_job(inventory, catalog, tmp_path):
         {**good, "lon": None, "expect": "missing lon"},
     ]
     table = with_expect(rows)
-    report, results, rejects = run(OffersJob(inventory, limit=3), table, tmp_path)
+    report, results, rejects = run(OffersJob(inventory, limit=3, keep=[]), table, tmp_path)
     check_fates(report, results, rejects, table)
     assert report.empty >= 1
     ok = np.flatnonzero(table.column("expect").is_null().to_numpy(zero_copy_only=False))
@@ -471,6 +473,20 @@ def test_a_job_failing_before_it_reads_removes_the_earlier_output(catalog, sampl
     with pytest.raises(ym.MissingTableError):
         run_job(FitmentJob(catalog), tmp_path / "missing.parquet", out)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_keep_names_the_columns_results_carry_and_a_missing_one_fails_first(
+    catalog, samples_dir, tmp_path
+):
+    requests = samples_dir / "requests.parquet"
+    spec = JobSpec("fitment", samples_dir, options={"keep": ["request_id"]})
+    report = run_job(spec.open(catalog=catalog), requests, tmp_path / "o.parquet")
+    assert pq.read_schema(report.output).names[:3] == ["row", "request_id", "vehicle_id"]
+    calls: list[int] = []
+    with pytest.raises(ym.MissingColumnError, match="requests has no column shop_id to keep"):
+        job = FitmentJob(catalog, keep=["request_id", "shop_id"])
+        run_job(job, requests, tmp_path / "o.parquet", progress=lambda done, _: calls.append(done))
+    assert calls == [] and list(tmp_path.iterdir()) == []
 
 
 def test_the_output_may_not_be_the_input(catalog, samples_dir, tmp_path):
@@ -545,8 +561,8 @@ def test_missing_and_non_parquet_sources(catalog, tmp_path):
     ("make", "error", "match"),
     [
         (lambda c, i: FitmentJob(c, region="mars"), ym.DataError, "region"),
-        (lambda c, i: FitmentJob(c, carry=("part_id",)), ym.DataError, "carry names output"),
-        (lambda c, i: FitmentJob(c, carry="request_id"), ym.ColumnTypeError, "carry must be"),
+        (lambda c, i: FitmentJob(c, keep=("part_id",)), ym.DataError, "keep names output"),
+        (lambda c, i: FitmentJob(c, keep="request_id"), ym.ColumnTypeError, "keep must be"),
         (lambda c, i: NumberSearchJob(c, max_edits=9), ym.DataError, "max_edits"),
         (lambda c, i: NearestStockedJob(i, max_km=-1), ym.DataError, "max_km"),
         (lambda c, i: SourcingJob(i, within="yesterday"), ym.DataError, "yesterday"),
@@ -582,4 +598,4 @@ def test_every_job_answers_an_empty_file_with_its_columns(job, samples_dir, tmp_
     report = run_job(opened, tmp_path / "empty.parquet", tmp_path / "out.parquet")
     assert (report.input_rows, report.result_rows, report.rejects) == (0, 0, None)
     written = pq.read_schema(report.output).names
-    assert written == ["row", *opened.output_columns]
+    assert written == ["row", *kept_columns(type(opened), None, schema), *opened.output_columns]

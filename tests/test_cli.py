@@ -211,7 +211,25 @@ def test_offers_batch(capsys, tmp_path):
     assert status == 0
     total, answered, rejected = summary(out, "offers")
     assert total == 265 and answered + rejected == total
-    assert pq.read_table(tmp_path / "offers.parquet").column("tier").null_count == 0
+    offers = pq.read_table(tmp_path / "offers.parquet")
+    assert offers.column("tier").null_count == 0
+    ids = ["basket_id", "shop_id", "vehicle_id", "category"]  # the request's, kept by default
+    assert offers.column_names[:5] == ["row", *ids]
+    baskets = pq.read_table(SAMPLES / "baskets.parquet").select(ids)
+    assert offers.select(ids).to_pylist() == baskets.take(offers.column("row")).to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("keep", "kept"), [("shop_id,basket_id", ["shop_id", "basket_id"]), ("", [])]
+)
+def test_keep_names_the_request_columns_results_carry(capsys, tmp_path, keep, kept):
+    argv = ["offers", S, "--requests", f"{S}/baskets.parquet", "--out", tmp_path / "o.parquet"]
+    assert run(capsys, *argv, f"--keep={keep}", "-q")[0] == 0
+    assert pq.read_schema(tmp_path / "o.parquet").names[: len(kept) + 2] == [
+        "row",
+        *kept,
+        "part_id",
+    ]
 
 
 def test_source_batch_is_the_readme_main_job(capsys, tmp_path):
@@ -293,12 +311,15 @@ def test_batch_on_dask_local_cluster(capsys, index, tmp_path):
         tmp_path / "parts",
         "--dask",
         "local:1",
+        "--keep=",
         "-q",
     )
     assert status == 0
     assert out.startswith("dask: tcp://127.0.0.1:")
     assert summary(out, "fitment") == (200, 194, 6)
     assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == ["part-00000.parquet"]
+    names = pq.read_schema(tmp_path / "parts" / "part-00000.parquet").names
+    assert names[:2] == ["row", "vehicle_id"]  # request_id, kept by default, is not
 
 
 # -- quick lookups on the samples ----------------------------------------------------------------
@@ -511,6 +532,10 @@ ERRORS = [
     (("where", S, "P0100005", "--at", "north"), "expected LAT,LON"),
     (("offer", S, "--vehicle", "V070010", "--at", SHOP), "--category"),
     ((*FIT, "--batch-size", "0"), ">= 1"),
+    ((*FIT, "--keep", "request_id,basket_id"), "requests has no column basket_id to keep"),
+    ((*FIT, "--keep", "a,,b"), "column names separated by commas"),
+    ((*FIT, "--keep", "part_id"), "keep names output column(s) of the fitment job: part_id"),
+    (("source", S, "--part", "P0100005", "--at", SHOP, "--keep", "a"), "--keep is for a file"),
     ((*FIT, "--dask", "local:x"), "N >= 1"),
     ((*FIT[:-1], "{tmp}/o.csv", "--dask", "local:1"), "CSV is for a local run"),
     (("vins", "--requests", f"{S}/vins.parquet", "--out", "{tmp}/v.csv"), "reasons (list<"),

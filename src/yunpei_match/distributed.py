@@ -80,7 +80,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .batch import DEFAULT_BATCH_ROWS, JobReport, JobSpec, open_catalog, open_source, run_job
-from .batch._runner import Progress
+from .batch._runner import Progress, kept_columns
 from .batch._sink import remove_stale, temporary_beside
 from .batch._stock_jobs import SourcingJob
 from .errors import DataError
@@ -121,7 +121,9 @@ def run_on_dask(
         Any client: a ``LocalCluster``'s or a real cluster's.
     spec : JobSpec
         The job, its index (a saved index is memory-mapped by each worker once), its stock
-        directory and options. Relative paths are made absolute here.
+        directory and options. Relative paths are made absolute here. The columns kept
+        (``"keep"`` in the options, by default the id-like ones) are chosen from the whole
+        dataset's schema, so every part has the same columns.
     source : path
         A directory of parquet files (or one file); one task per file.
     output : path
@@ -159,6 +161,9 @@ def run_on_dask(
         _clear(path)
     dataset = open_source(Path(source).absolute(), table=cls.table)
     cls.check_schema(dataset.schema)
+    # The columns kept are settled here, on the whole dataset, so every part has the same ones.
+    keep = kept_columns(cls, spec.options.get("keep"), dataset.schema)
+    spec = replace(spec, options={**spec.options, "keep": list(keep)})
     files = list(dataset.files)
     counts = client.gather(client.map(_count_rows, files, table=cls.table, pure=False))
     offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])[:-1].tolist()

@@ -3,7 +3,7 @@
 One :class:`Job` per workload answers one record batch at a time:
 
 ================= ========================== ======================================================
-name              job                        input columns (``request_id`` carried when present)
+name              job                        input columns (and any id-like ones, kept)
 ================= ========================== ======================================================
 ``fitment``       :class:`FitmentJob`        ``vehicle_id`` and/or ``vin``, optional ``category``
 ``numbers``       :class:`NumberLookupJob`   ``number``
@@ -38,8 +38,23 @@ always, and no row is lost:
   result row or more, or by none when the answer is definitely empty (a vehicle with no part
   in the category; ``JobReport.empty`` counts them).
 
-The results and the rejects are written under temporary names and renamed into place when the
-job ends well: a failed job leaves no output that looks complete.
+Kept columns
+------------
+Result rows carry, after ``row``, the request columns the caller names (``keep=[...]`` of a job,
+``"keep"`` in :class:`JobSpec` options, ``--keep a,b`` on the command line) or, by default, the
+request's **id-like** columns: those named ``*_id``, ``vin`` or ``category``, in the input's
+order, except those the job outputs itself (the fitment job's ``vehicle_id`` is the matched
+vehicle). So offers for ``baskets.parquet`` keep ``basket_id``, ``shop_id``, ``vehicle_id``
+and ``category``. A named column the input lacks is a :class:`~yunpei_match.MissingColumnError`
+before any row is read; ``keep=[]`` keeps none. Rejects keep every input column anyway.
+
+Files
+-----
+Before it reads anything, a job removes the results and rejects files an earlier run left
+under its names; it writes both under temporary names and renames them into place when it ends
+well. So a failed job leaves no output, neither half-written nor an earlier run's (which would
+pass for this run's answer); a job killed with SIGKILL leaves a hidden temporary, which the next
+job writing the same output removes.
 
 Examples
 --------
@@ -117,12 +132,9 @@ class _RequestIdFitmentJob(FitmentJob):
     input's, as a string, or the row number) instead of ``row``."""
 
     def written(self, results: pa.Table) -> pa.Table:
-        if "request_id" in results.column_names:
-            ids = results.column("request_id").cast(pa.string())
-            results = results.drop_columns(["request_id"])
-        else:
-            ids = results.column("row").cast(pa.string())
-        return results.drop_columns(["row"]).add_column(0, "request_id", ids)
+        ids = results.column("request_id" if "request_id" in results.column_names else "row")
+        columns = results.select(list(self.output_columns))
+        return columns.add_column(0, "request_id", ids.cast(pa.string()))
 
 
 def run_fitment_job(

@@ -27,11 +27,20 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .._tables import is_string_type
-from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError
+from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError, show
 from ._checks import Verdicts
 from ._sink import Sink
 
-__all__ = ["DEFAULT_BATCH_ROWS", "Job", "JobReport", "Progress", "open_source", "run_job"]
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "Job",
+    "JobReport",
+    "Progress",
+    "is_id_like",
+    "kept_columns",
+    "open_source",
+    "run_job",
+]
 
 DEFAULT_BATCH_ROWS = 65_536  # rows read and answered at a time: memory is a small multiple of it
 RESERVED = ("row", "reason")  # columns the runner adds to results and rejects
@@ -80,11 +89,12 @@ class Job:
     any_of : tuple of str
         The input must have at least one of these columns.
     output_columns : tuple of str
-        The result columns after ``row`` and the carried columns.
+        The result columns after ``row`` and the kept columns.
     dictionary_columns : tuple of str
         Id columns read dictionary-encoded: ids are then looked up once per distinct value.
-    carry : tuple of str
-        Input columns copied to every result row when the input has them (``request_id``).
+    keep : tuple of str or None
+        Input columns copied to every result row, after ``row``; None (the default) keeps the
+        input's id-like columns (see :func:`kept_columns`).
     """
 
     name: ClassVar[str] = ""
@@ -95,15 +105,8 @@ class Job:
     output_columns: ClassVar[tuple[str, ...]] = ()
     dictionary_columns: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *, carry: Sequence[str] = ("request_id",)) -> None:
-        if isinstance(carry, str) or not all(isinstance(name, str) for name in carry):
-            raise ColumnTypeError(f"carry must be a sequence of column names, got {carry!r}")
-        clash = [name for name in carry if name in (*RESERVED, *self.output_columns)]
-        if clash:
-            raise DataError(
-                f"carry names output column(s) of the {self.name} job: {', '.join(clash)}"
-            )
-        self.carry = tuple(carry)
+    def __init__(self, *, keep: Sequence[str] | None = None) -> None:
+        self.keep = _checked_keep(type(self), keep)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
@@ -151,7 +154,7 @@ class Job:
         Returns
         -------
         (pyarrow.Table, pyarrow.Table)
-            The results (``row``, the carried columns, then :attr:`output_columns`), sorted by
+            The results (``row``, the kept columns, then :attr:`output_columns`), sorted by
             ``row``; and the rejects: the input columns of the rejected rows plus ``row``
             (int64) and ``reason`` (string).
         """
@@ -175,13 +178,12 @@ class Job:
     def results(
         self, table: pa.Table, rows: np.ndarray, local: np.ndarray, columns: dict[str, Any]
     ) -> pa.Table:
-        """Result rows for input rows ``local`` (positions in ``table``): ``row``, the carried
+        """Result rows for input rows ``local`` (positions in ``table``): ``row``, the kept
         columns, then ``columns``."""
         local = np.asarray(local, np.int64)
         out: dict[str, Any] = {"row": pa.array(rows[local], pa.int64())}
-        for name in self.carry:
-            if name in table.column_names:
-                out[name] = table.column(name).take(local)
+        for name in kept_columns(type(self), self.keep, table.schema):
+            out[name] = table.column(name).take(local)
         out.update(columns)
         return pa.table(out)
 
@@ -194,6 +196,47 @@ class Job:
             .append_column("row", pa.array(rows[bad], pa.int64()))
             .append_column("reason", verdicts.reasons_of(bad))
         )
+
+
+def is_id_like(name: str) -> bool:
+    """Whether a request column is kept by default: ``*_id``, ``vin`` or ``category``."""
+    return name.endswith("_id") or name in ("vin", "category")
+
+
+def kept_columns(job: type[Job], keep: Sequence[str] | None, schema: pa.Schema) -> tuple[str, ...]:
+    """The input columns a job copies to its results: ``keep``, or by default (None) every
+    id-like column of the input (:func:`is_id_like`) that the job does not output itself.
+
+    Raises
+    ------
+    MissingColumnError
+        If ``keep`` names a column the input does not have.
+    ColumnTypeError, DataError
+        If ``keep`` is not a sequence of names, or names a column the job outputs.
+    """
+    names = schema.names
+    keep = _checked_keep(job, keep)
+    if keep is None:
+        taken = (*RESERVED, *job.output_columns)
+        return tuple(name for name in names if is_id_like(name) and name not in taken)
+    missing = [name for name in keep if name not in names]
+    if missing:
+        raise MissingColumnError(
+            f"{job.table} has no column {', '.join(missing)} to keep; it has "
+            f"{', '.join(names) or 'no columns'}"
+        )
+    return tuple(keep)
+
+
+def _checked_keep(job: type[Job], keep: Sequence[str] | None) -> tuple[str, ...] | None:
+    if keep is None:
+        return None
+    if isinstance(keep, str) or not all(isinstance(name, str) for name in keep):
+        raise ColumnTypeError(f"keep must be a sequence of column names, got {show(keep)}")
+    clash = [name for name in keep if name in (*RESERVED, *job.output_columns)]
+    if clash:
+        raise DataError(f"keep names output column(s) of the {job.name} job: {', '.join(clash)}")
+    return tuple(keep)
 
 
 def _check_kind(table: str, name: str, arrow_type: pa.DataType, kind: str) -> None:
@@ -420,6 +463,7 @@ def run_job(
             sink.clear()
         dataset = open_source(source, table=job.table, dictionary_columns=job.dictionary_columns)
         job.check_schema(dataset.schema)
+        kept_columns(type(job), job.keep, dataset.schema)  # a missing one fails here, not later
         total = _count_rows(dataset)
         for batch in _batches(dataset, batch_size, job.table, job.dictionary_columns):
             counts.add(job, sinks, *job.process(batch, counts.next_row), batch.num_rows)

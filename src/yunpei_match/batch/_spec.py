@@ -74,8 +74,9 @@ class JobSpec:
         (``nearest``, ``sourcing``, ``offers``); by default ``index`` (a parquet catalogue
         directory holding them too). Reservations play no part in batch jobs.
     options : mapping, optional
-        Keyword options of the job class (``{"region": "eu"}``, ``{"within": "next-day"}``),
-        and ``tiers`` (a :class:`DeliveryTiers`) for the inventory.
+        Keyword options of the job class (``{"region": "eu"}``, ``{"within": "next-day"}``,
+        ``{"keep": ["basket_id", "shop_id"]}``), and ``tiers`` (a :class:`DeliveryTiers`) for
+        the inventory.
 
     Raises
     ------

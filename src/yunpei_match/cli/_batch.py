@@ -26,6 +26,7 @@ from ._common import (
     TABLES_WANTED,
     UsageError,
     add_quiet,
+    column_names,
     examples,
     load_catalog,
     load_inventory,
@@ -239,6 +240,13 @@ def add_batch_arguments(parser: argparse.ArgumentParser, command: BatchCommand) 
         ".rejects.csv for a CSV OUT)",
     )
     parser.add_argument(
+        "--keep",
+        type=column_names,
+        metavar="COLUMNS",
+        help="request columns to copy to every result row, comma-separated (default: the "
+        "id-like ones: *_id, vin, category; --keep= for none)",
+    )
+    parser.add_argument(
         "--batch-size",
         type=positive_int,
         default=DEFAULT_BATCH_ROWS,
@@ -288,6 +296,8 @@ def run_batch(
         ``--dask``), for commands that say more (``source --baskets``).
     """
     options = {name: getattr(args, name) for name in command.options}
+    if args.keep is not None:
+        options["keep"] = args.keep
     index = args.index if command.needs_index else Path()
     spec = JobSpec(command.job, index, stock=getattr(args, "stock", None), options=options)
     source = getattr(args, command.source)

@@ -25,6 +25,7 @@ __all__ = [
     "UsageError",
     "add_quiet",
     "at_position",
+    "column_names",
     "examples",
     "load_catalog",
     "load_inventory",
@@ -126,6 +127,18 @@ def at_position(text: str) -> tuple[float, float]:
             f"latitude must be in [-90, 90] and longitude in [-180, 180], got {show(text)}"
         )
     return lat, lon
+
+
+def column_names(text: str) -> list[str]:
+    """``"basket_id, shop_id"`` -> ``["basket_id", "shop_id"]``; ``""`` -> ``[]``."""
+    names = [name.strip() for name in text.split(",")]
+    if names == [""]:
+        return []
+    if "" in names:
+        raise argparse.ArgumentTypeError(
+            f"expected column names separated by commas, got {show(text)}"
+        )
+    return names
 
 
 def part_with_qty(text: str) -> tuple[str, int]:

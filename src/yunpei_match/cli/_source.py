@@ -171,7 +171,7 @@ def print_sourcing(output: Path) -> None:
 def _one_order(args: argparse.Namespace) -> None:
     if args.at is None:
         raise UsageError("--part needs --at LAT,LON: where the shop is")
-    for name in ("out", "baskets", "dask", "rejects"):
+    for name in ("out", "baskets", "dask", "rejects", "keep"):
         if getattr(args, name) is not None:
             raise UsageError(f"--{name} is for a file of orders (--orders), not one order")
     catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
