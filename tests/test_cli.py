@@ -476,9 +476,17 @@ def test_lookups_on_a_generated_catalogue(capsys, tiny):
     assert status == 0 and out.startswith("order of 1 line")
 
 
-def test_bench_times_every_workload(capsys):
-    status, out, _ = run(capsys, "bench", "--scale", "tiny", "--repeats", "1", "--rows", "200")
+@pytest.mark.parametrize("data", ["generated", "synth directory"])
+def test_bench_times_every_workload(capsys, tiny, data):
+    given = ("--scale", "tiny", "--rows", "200") if data == "generated" else ("--data", tiny)
+    status, out, _ = run(capsys, "bench", *given, "--repeats", "1")
     assert status == 0
+    assert re.search(r"^workload\s+rows\s+median\s+rate\s+rows written\s+written/s", out, re.M)
+    fitment = re.search(r"^fitment\s+([\d,]+)\s+\S+ m?s\s+\S+ k? ?requests/s\s+([\d,]+)", out, re.M)
+    assert fitment is not None, out
+    requests = int(fitment.group(1).replace(",", ""))
+    assert requests == (200 if data == "generated" else 300)
+    assert int(fitment.group(2).replace(",", "")) > requests  # many parts per request
     for workload in (
         "build from parquet",
         "save the index",
@@ -492,7 +500,7 @@ def test_bench_times_every_workload(capsys):
         "offers",
     ):
         assert re.search(rf"^{workload}\s+[\d,]+\s+[\d.]+ m?s", out, re.M), workload
-    assert "benchmarks/compare.py --scale tiny" in out
+    assert ("benchmarks/compare.py --scale tiny" in out) == (data == "generated")
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -532,6 +540,7 @@ ERRORS = [
     (("where", S, "P0100005", "--at", "north"), "expected LAT,LON"),
     (("offer", S, "--vehicle", "V070010", "--at", SHOP), "--category"),
     ((*FIT, "--batch-size", "0"), ">= 1"),
+    (("bench", "--data", "{index}"), "has no requests.parquet: give a directory written by"),
     ((*FIT, "--keep", "request_id,basket_id"), "requests has no column basket_id to keep"),
     ((*FIT, "--keep", "a,,b"), "column names separated by commas"),
     ((*FIT, "--keep", "part_id"), "keep names output column(s) of the fitment job: part_id"),
