@@ -4,6 +4,7 @@ on a generated tiny catalogue, the one-line errors with exit status 2, and the p
 from __future__ import annotations
 
 import ast
+import os
 import re
 import signal
 import subprocess
@@ -17,8 +18,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import yunpei_match as ym
+import yunpei_match.batch as ym_batch
+from yunpei_match import synth
 from yunpei_match.cli import _output, main
 from yunpei_match.cli import parser as cli_parser
+from yunpei_match.cli._synth import DEFAULT_ROWS
 from yunpei_match.errors import show
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -103,6 +108,55 @@ def test_python_m_yunpei_match_help_in_a_subprocess():
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: yunpei-match")
     assert "fitment" in done.stdout and "bench" in done.stdout
+
+
+HEAVY = ("numpy", "pyarrow", "polars", "dask", "distributed", "rich.console", "rapidfuzz")
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child interpreter importing this checkout's yunpei_match."""
+    return {**os.environ, "PYTHONPATH": str(Path(ym.__file__).resolve().parents[1])}
+
+
+def _imported_by(code: str) -> list[str]:
+    """The heavy libraries a fresh interpreter has imported after running ``code``."""
+    probe = (
+        f"import sys\n{code}\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=SAMPLES,
+        env=child_env(),
+    )
+    loaded = done.stdout.rpartition("loaded:")[2].strip()
+    return [name for name in loaded.split(",") if name]
+
+
+def test_import_and_help_load_no_heavy_library():
+    assert _imported_by("import yunpei_match, yunpei_match.batch") == []
+    help_only = "from yunpei_match.cli import main\nmain(['--help'])"
+    assert _imported_by(help_only) == []
+
+
+def test_a_lookup_on_a_saved_index_loads_neither_polars_nor_dask(index):
+    lookup = f"from yunpei_match.cli import main\nmain(['fit', {str(index)!r}, 'V010001'])"
+    assert not {"polars", "dask", "distributed"} & set(_imported_by(lookup))
+
+
+def test_every_public_name_is_there_when_asked_for():
+    for module in (ym, ym_batch):
+        assert set(module.__all__) <= set(dir(module))
+        for name in module.__all__:
+            assert getattr(module, name) is not None, name
+    with pytest.raises(AttributeError, match="has no attribute 'Catalogue'"):
+        ym.Catalogue  # noqa: B018
+
+
+def test_synth_scales_are_the_generators():
+    assert list(DEFAULT_ROWS) == list(synth.SCALES)
 
 
 def test_every_subcommand_is_in_the_parser():
@@ -638,6 +692,7 @@ def test_a_killed_job_leaves_nothing_a_later_run_does_not_remove(capsys, tmp_pat
         [sys.executable, script, *argv, "--batch-size", "50", "--quiet"],
         stdout=subprocess.PIPE,
         text=True,
+        env=child_env(),
     )
     assert child.stdout is not None
     for line in child.stdout:  # the catalogue is built, the first batch written
@@ -661,7 +716,7 @@ def test_internal_errors_propagate_with_their_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("yunpei_match.cli._lookups.decode_vin", broken)
+    monkeypatch.setattr("yunpei_match.vin.decode_vin", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         main(["vin", "LFV2A21K6A3092399"])
 

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from .._tables import is_string_type
 from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError, show
+from . import DEFAULT_BATCH_ROWS
 from ._checks import Verdicts
 from ._sink import Sink
 
@@ -42,7 +43,6 @@ __all__ = [
     "run_job",
 ]
 
-DEFAULT_BATCH_ROWS = 65_536  # rows read and answered at a time: memory is a small multiple of it
 RESERVED = ("row", "reason")  # columns the runner adds to results and rejects
 
 Progress = Callable[[int, "int | None"], None]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
 from ._jobs import FitmentJob, NumberLookupJob, NumberSearchJob, VinDecodeJob
+from ._open import open_catalog
 from ._runner import Job
 from ._stock_jobs import NearestStockedJob, OffersJob, SourcingJob
 
@@ -33,28 +34,6 @@ JOBS: dict[str, type[Job]] = {
 }
 _STOCK_JOBS = (NearestStockedJob, SourcingJob, OffersJob)
 INVENTORY_OPTIONS = ("tiers",)  # options that go to the Inventory rather than the job
-
-
-def open_catalog(path: str | Path) -> Catalog:
-    """A saved index (a directory with ``manifest.json``) memory-mapped, or a directory of
-    parquet tables built in memory.
-
-    Raises
-    ------
-    MissingTableError, IndexFileError, DataError
-        As :meth:`Catalog.load` and :meth:`Catalog.from_parquet` do.
-
-    Examples
-    --------
-    >>> open_catalog("data/samples")  # doctest: +ELLIPSIS
-    <Catalog: 400 vehicles, ...>
-    """
-    from ..catalog import Catalog
-
-    path = Path(path)
-    if (path / "manifest.json").exists():
-        return Catalog.load(path)
-    return Catalog.from_parquet(path)
 
 
 @dataclass(frozen=True)

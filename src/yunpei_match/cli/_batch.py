@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..batch import DEFAULT_BATCH_ROWS, JobReport, JobSpec, run_job
+from ..batch import DEFAULT_BATCH_ROWS
 from ..errors import show
 from ._common import (
     INDEX_WANTED,
@@ -38,6 +38,7 @@ from ._output import RowProgress, count, rate, say, status
 if TYPE_CHECKING:
     from distributed import Client
 
+    from ..batch import JobReport, JobSpec
     from ..inventory import Inventory
 
 __all__ = ["COMMANDS", "BatchCommand", "add_batch_commands", "add_build", "run_batch"]
@@ -295,6 +296,8 @@ def run_batch(
         The report, and the inventory the job used when it ran here (a stock job without
         ``--dask``), for commands that say more (``source --baskets``).
     """
+    from ..batch import JobSpec
+
     options = {name: getattr(args, name) for name in command.options}
     if args.keep is not None:
         options["keep"] = args.keep
@@ -312,6 +315,8 @@ def run_batch(
 def _run_here(
     args: argparse.Namespace, command: BatchCommand, spec: JobSpec, source: Path
 ) -> tuple[JobReport, Inventory | None]:
+    from ..batch import run_job
+
     index = Path(spec.index)
     catalog = load_catalog(index, quiet=args.quiet) if command.needs_index else None
     inventory = None

@@ -20,28 +20,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow.parquet as pq
-
-from .. import synth
-from ..batch import (
-    FitmentJob,
-    Job,
-    JobReport,
-    NearestStockedJob,
-    NumberLookupJob,
-    NumberSearchJob,
-    OffersJob,
-    SourcingJob,
-    VinDecodeJob,
-    run_job,
-)
-from ..catalog import Catalog
-from ..inventory import Inventory
 from ._common import UsageError, add_quiet, examples, non_negative_int, positive_int
 from ._output import count, print_table, rate, say, status
-from ._synth import DEFAULT_ROWS, write_synthetic
+from ._synth import DEFAULT_ROWS
+
+if TYPE_CHECKING:
+    from ..batch import Job
 
 __all__ = ["add_bench"]
 
@@ -81,7 +67,7 @@ def add_bench(commands: argparse._SubParsersAction) -> None:
         ),
     )
     data = parser.add_mutually_exclusive_group()
-    data.add_argument("--scale", choices=list(synth.SCALES), help="generate (default: S)")
+    data.add_argument("--scale", choices=list(DEFAULT_ROWS), help="generate (default: S)")
     data.add_argument(
         "--data",
         type=Path,
@@ -111,6 +97,8 @@ def _bench(args: argparse.Namespace) -> None:
         if args.data is not None:
             data, written, what = args.data, _synth_files(args), f"data {args.data}"
         else:
+            from ._synth_inputs import write_synthetic
+
             data, scale = root / "catalog", args.scale or "S"
             started = time.perf_counter()
             with status(f"generating scale {scale}", quiet=args.quiet):
@@ -141,11 +129,29 @@ def _synth_files(args: argparse.Namespace) -> dict[str, tuple[Path, int]]:
                 f"{args.data} has no {path.name}: give a directory written by yunpei-match "
                 f"synth (yunpei-match synth {args.data} --scale S)"
             )
-        written[name] = (path, pq.ParquetFile(path).metadata.num_rows)
+        written[name] = (path, _row_count(path))
     return written
 
 
+def _row_count(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
 def _steps(root: Path, data: Path, written: dict[str, tuple[Path, int]]) -> list[Step]:
+    from ..batch import (
+        FitmentJob,
+        NearestStockedJob,
+        NumberLookupJob,
+        NumberSearchJob,
+        OffersJob,
+        SourcingJob,
+        VinDecodeJob,
+    )
+    from ..catalog import Catalog
+    from ..inventory import Inventory
+
     files = {name: written[name] for name in ("requests", "numbers", "vins", "orders")}
     files["search"] = _head(files["numbers"][0], root / "search.parquet", SEARCH_SHARE)
     files["sourcing"] = _head(files["orders"][0], root / "sourcing.parquet", SLOW_SHARE)
@@ -176,11 +182,15 @@ def _steps(root: Path, data: Path, written: dict[str, tuple[Path, int]]) -> list
 
 
 def _job_run(make: Callable[[], Job], source: Path, out: Path) -> Callable[[], Any]:
+    from ..batch import run_job
+
     return lambda: run_job(make(), source, out)
 
 
 def _head(path: Path, to: Path, share: float) -> tuple[Path, int]:
     """The first ``share`` of a parquet file, written to ``to`` (at least 10 rows)."""
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path)
     n = min(table.num_rows, max(10, int(table.num_rows * share)))
     pq.write_table(table.slice(0, n), to)
@@ -196,7 +206,7 @@ def _time(step: Step, repeats: int, quiet: bool) -> dict[str, Any]:
         report = step.run()
         seconds.append(time.perf_counter() - started)
     median = statistics.median(seconds)
-    written = report.result_rows if isinstance(report, JobReport) else None
+    written = getattr(report, "result_rows", None)  # a batch job's JobReport
     return {
         "workload": step.name,
         "rows": count(step.rows),

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from ..batch import open_catalog
 from ..errors import show
 from ._output import say, status
 
@@ -158,6 +157,8 @@ def load_catalog(
     ``wanted`` says what the command takes, for the message when ``path`` does not exist."""
     if not path.exists():
         raise UsageError(f"{path} does not exist: give {wanted}")
+    from ..batch import open_catalog
+
     saved = (path / "manifest.json").exists()
     started = time.perf_counter()
     with status(f"{'loading' if saved else 'building'} the catalogue from {path}", quiet=quiet):

@@ -14,10 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow.compute as pc
-
 from ..errors import UnknownIdError, show
-from ..vin import decode_vin
 from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
 from ._common import (
     AT_HELP,
@@ -106,6 +103,8 @@ def _fit_vin(catalog: Catalog, args: argparse.Namespace, what: str) -> None:
     print_table(vehicles, title=f"VIN {args.vehicle}: {vehicles.num_rows} candidate vehicles")
     parts = catalog.fitment.parts_for_vin(args.vehicle, category=args.category, region=args.region)
     if args.position is not None:
+        import pyarrow.compute as pc
+
         parts = parts.filter(pc.equal(parts.column("position"), args.position))
     say()
     print_table(parts, title=f"{_parts(parts.num_rows)}{what}, by candidate vehicle")
@@ -198,7 +197,9 @@ def _add_vin(commands: argparse._SubParsersAction) -> None:
 
 
 def _vin(args: argparse.Namespace) -> None:
-    d = decode_vin(args.vin, region=args.region)
+    from .. import vin
+
+    d = vin.decode_vin(args.vin, region=args.region)
     origin = ", ".join(x for x in (d.origin_country, d.origin_area) if x) or None
     print_fields(
         [
@@ -275,6 +276,8 @@ def _where(args: argparse.Namespace) -> None:
         reach = f" within {args.max_km:g} km" if args.max_km is not None else ""
         say(f"no warehouse{reach} holds {args.qty} of {args.part}{alternatives}")
         return
+    import pyarrow.compute as pc
+
     sites = inventory.warehouses
     site = sites.filter(pc.equal(sites.column("warehouse_id"), offer.warehouse_id))
     place = site.select([c for c in ("name", "city", "kind") if c in site.column_names])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..batch import open_source
 from ._batch import (
     BatchCommand,
     add_batch_arguments,
@@ -125,6 +124,8 @@ def _source(args: argparse.Namespace) -> None:
         if inventory is None:  # the job ran on Dask: the baskets are measured here
             catalog = load_catalog(args.index, quiet=args.quiet)
             inventory = load_inventory(catalog, args.index, args.stock)
+        from ..batch import open_source
+
         baskets = open_source(args.baskets, table="baskets").to_table()
         for tier in inventory.tiers.names[:-1]:
             result = inventory.fill_rate(baskets, within=tier, substitutes=args.substitutes)
