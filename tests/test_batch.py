@@ -489,6 +489,16 @@ def test_keep_names_the_columns_results_carry_and_a_missing_one_fails_first(
     assert calls == [] and list(tmp_path.iterdir()) == []
 
 
+def test_a_bad_batch_size_fails_the_job_and_removes_the_earlier_output(
+    catalog, samples_dir, tmp_path
+):
+    out = tmp_path / "out.parquet"
+    run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out)
+    with pytest.raises(ym.DataError, match="batch_size must be >= 1"):
+        run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out, batch_size=0)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_output_may_not_be_the_input(catalog, samples_dir, tmp_path):
     requests = tmp_path / "requests.parquet"
     requests.write_bytes((samples_dir / "requests.parquet").read_bytes())

@@ -162,6 +162,13 @@ def test_an_order_in_two_files_fails_and_leaves_no_output(client, index, samples
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders"]  # not the earlier run's
 
 
+def test_the_output_may_not_be_the_input(client, index, samples_dir, tmp_path):
+    source = split(requests(samples_dir), tmp_path / "requests", [50])
+    with pytest.raises(ym.DataError, match="is the requests the job reads"):
+        run_on_dask(client, JobSpec("fitment", index), source, source)
+    assert sorted(p.name for p in source.iterdir()) == ["part-0.parquet", "part-1.parquet"]
+
+
 def test_each_worker_opens_the_index_once(client, index, samples_dir, tmp_path):
     source = split(requests(samples_dir), tmp_path / "requests", [50, 100, 150])
     for k in range(2):

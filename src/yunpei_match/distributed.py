@@ -158,6 +158,8 @@ def run_on_dask(
         Path(rejects).absolute() if rejects else output.with_name(output.name + ".rejects")
     )
     for path in (output, rejects_dir):
+        if path.resolve() == Path(source).resolve():
+            raise DataError(f"output {path} is the {cls.table} the job reads")
         _clear(path)
     dataset = open_source(Path(source).absolute(), table=cls.table)
     cls.check_schema(dataset.schema)

@@ -455,12 +455,12 @@ def run_job(
     (True, {'unknown vehicle_id': 6})
     """
     started = time.perf_counter()
-    batch_size = _check_batch_size(batch_size)
     sinks = _sinks(job, source, Path(output), rejects)
     counts = _Counts(first_row)
     try:
         for sink in sinks:
             sink.clear()
+        batch_size = _check_batch_size(batch_size)
         dataset = open_source(source, table=job.table, dictionary_columns=job.dictionary_columns)
         job.check_schema(dataset.schema)
         kept_columns(type(job), job.keep, dataset.schema)  # a missing one fails here, not later
