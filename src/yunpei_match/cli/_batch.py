@@ -137,8 +137,9 @@ COMMANDS = (
         "batch: the parts that fit each request's vehicle or VIN",
         "Answer a parquet file (or directory) of requests with the parts that fit: vehicle_id "
         "and/or vin (a null vehicle_id falls back to the VIN), optional category (null = every "
-        "category) and request_id. One result row per (request, vehicle, part): row, "
-        "request_id, vehicle_id, part_id, brand, part_number, category.",
+        "category) and request_id. One result row per (request, vehicle, part): row, the "
+        "kept request columns (request_id, vin), vehicle_id, part_id, brand, part_number, "
+        "category.",
         (
             f"yunpei-match fitment {S} --requests {S}/requests.parquet --out out/fitment.parquet",
             "yunpei-match fitment out/index --requests requests/ --out out/parts --dask local:2",
@@ -225,10 +226,30 @@ def add_batch_arguments(parser: argparse.ArgumentParser, command: BatchCommand) 
         metavar="PATH",
         help=f"the {command.source}: a parquet file or a directory of them",
     )
+    _add_outputs(parser, required=command.batch_only)
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=DEFAULT_BATCH_ROWS,
+        metavar="N",
+        help="rows read and answered at a time; memory follows it "
+        f"(default: {count(DEFAULT_BATCH_ROWS)})",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run on Dask, one task per input file: a scheduler address "
+        "(tcp://host:8786) or local[:N] for N local worker processes",
+    )
+    add_quiet(parser)
+
+
+def _add_outputs(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """--out, --rejects and --keep: what a batch command writes."""
     parser.add_argument(
         "--out",
         type=Path,
-        required=command.batch_only,
+        required=required,
         metavar="PATH",
         help="the results: parquet, or CSV when the name ends in .csv (with --dask, a "
         "directory of parquet parts)",
@@ -247,21 +268,6 @@ def add_batch_arguments(parser: argparse.ArgumentParser, command: BatchCommand) 
         help="request columns to copy to every result row, comma-separated (default: the "
         "id-like ones: *_id, vin, category; --keep= for none)",
     )
-    parser.add_argument(
-        "--batch-size",
-        type=positive_int,
-        default=DEFAULT_BATCH_ROWS,
-        metavar="N",
-        help="rows read and answered at a time; memory follows it "
-        f"(default: {count(DEFAULT_BATCH_ROWS)})",
-    )
-    parser.add_argument(
-        "--dask",
-        metavar="SCHEDULER",
-        help="run on Dask, one task per input file: a scheduler address "
-        "(tcp://host:8786) or local[:N] for N local worker processes",
-    )
-    add_quiet(parser)
 
 
 def add_batch_commands(commands: argparse._SubParsersAction) -> None:
