@@ -8,6 +8,8 @@ library's own batch call on the good rows.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,8 @@ from yunpei_match.batch import (
     run_fitment_job,
     run_job,
 )
+from yunpei_match.batch._runner import kept_columns
+from yunpei_match.batch._sink import remove_stale, temporary_beside
 from yunpei_match.batch._stock_jobs import SeenOrders
 
 SHOP = (22.9944, 113.7049)  # 东莞
@@ -133,7 +137,7 @@ def test_fitment_job_answers_every_row_or_rejects_it_with_its_reason(
     report, results, rejects = run(FitmentJob(catalog), fitment_requests, tmp_path)
     check_fates(report, results, rejects, fitment_requests)
     assert results.column_names == [
-        "row", "request_id", "vehicle_id", "part_id", "brand", "part_number", "category",
+        "row", "request_id", "vin", "vehicle_id", "part_id", "brand", "part_number", "category",
     ]  # fmt: skip
     assert report.empty == 18 + 0  # the sample's vehicles without parts in the category
     assert report.reasons["unknown vehicle_id"] == 7
@@ -314,7 +318,8 @@ def test_sourcing_job_rejects_whole_orders_and_plans_the_rest(inventory, samples
     check_fates(report, results, rejects, table)
     good = table.filter(pc.is_null(table.column("expect")))
     direct = inventory.source_orders(good.drop_columns(["expect", "shop_id"]))
-    assert results.drop_columns(["row"]).to_pylist() == direct.to_pylist()
+    assert results.column("shop_id").to_pylist() == good.column("shop_id").to_pylist()
+    assert results.drop_columns(["row", "shop_id"]).to_pylist() == direct.to_pylist()
 
 
 @pytest.mark.parametrize("batch_size", [1, 2, 7, 64])
@@ -399,7 +404,7 @@ def test_offers_job(inventory, catalog, tmp_path):
         {**good, "lon": None, "expect": "missing lon"},
     ]
     table = with_expect(rows)
-    report, results, rejects = run(OffersJob(inventory, limit=3), table, tmp_path)
+    report, results, rejects = run(OffersJob(inventory, limit=3, keep=[]), table, tmp_path)
     check_fates(report, results, rejects, table)
     assert report.empty >= 1
     ok = np.flatnonzero(table.column("expect").is_null().to_numpy(zero_copy_only=False))
@@ -450,17 +455,74 @@ class _FailsOnThirdBatch(FitmentJob):
         return super().process(batch, first_row)
 
 
-def test_a_failed_job_leaves_no_output_and_keeps_the_last_good_one(catalog, samples_dir, tmp_path):
+def test_a_failed_job_leaves_no_output_not_even_the_last_good_one(catalog, samples_dir, tmp_path):
     out = tmp_path / "out.parquet"
     with pytest.raises(RuntimeError, match="fire"):
         run_job(_FailsOnThirdBatch(catalog), samples_dir / "requests.parquet", out, batch_size=16)
     assert list(tmp_path.iterdir()) == []
     good = run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out)
-    before = out.read_bytes()
+    assert good.rejects is not None and out.exists()
     with pytest.raises(RuntimeError, match="fire"):
         run_job(_FailsOnThirdBatch(catalog), samples_dir / "requests.parquet", out, batch_size=16)
-    assert out.read_bytes() == before
-    assert sorted(tmp_path.iterdir()) == sorted([good.output, good.rejects])
+    assert list(tmp_path.iterdir()) == []  # the earlier run's files would pass for this one's
+
+
+def test_a_job_failing_before_it_reads_removes_the_earlier_output(catalog, samples_dir, tmp_path):
+    out = tmp_path / "out.parquet"
+    run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out)
+    with pytest.raises(ym.MissingTableError):
+        run_job(FitmentJob(catalog), tmp_path / "missing.parquet", out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_keep_names_the_columns_results_carry_and_a_missing_one_fails_first(
+    catalog, samples_dir, tmp_path
+):
+    requests = samples_dir / "requests.parquet"
+    spec = JobSpec("fitment", samples_dir, options={"keep": ["request_id"]})
+    report = run_job(spec.open(catalog=catalog), requests, tmp_path / "o.parquet")
+    assert pq.read_schema(report.output).names[:3] == ["row", "request_id", "vehicle_id"]
+    calls: list[int] = []
+    with pytest.raises(ym.MissingColumnError, match="requests has no column shop_id to keep"):
+        job = FitmentJob(catalog, keep=["request_id", "shop_id"])
+        run_job(job, requests, tmp_path / "o.parquet", progress=lambda done, _: calls.append(done))
+    assert calls == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_batch_size_fails_the_job_and_removes_the_earlier_output(
+    catalog, samples_dir, tmp_path
+):
+    out = tmp_path / "out.parquet"
+    run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out)
+    with pytest.raises(ym.DataError, match="batch_size must be >= 1"):
+        run_job(FitmentJob(catalog), samples_dir / "requests.parquet", out, batch_size=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_output_may_not_be_the_input(catalog, samples_dir, tmp_path):
+    requests = tmp_path / "requests.parquet"
+    requests.write_bytes((samples_dir / "requests.parquet").read_bytes())
+    with pytest.raises(ym.DataError, match="is the requests file the job reads"):
+        run_job(FitmentJob(catalog), requests, requests)
+    assert requests.read_bytes() == (samples_dir / "requests.parquet").read_bytes()
+
+
+def test_stale_temporaries_of_dead_processes_are_removed_and_live_ones_kept(tmp_path):
+    out = tmp_path / "o.parquet"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = tmp_path / f".o.parquet.{dead.stdout.strip()}-0123abcd.tmp"  # the old name form
+    live = temporary_beside(out)
+    other_host = tmp_path / f".o.parquet.{dead.stdout.strip()}-0123abcd@elsewhere.tmp"
+    unrelated = tmp_path / f".other.parquet.{dead.stdout.strip()}-0123abcd.tmp"
+    for path in (stale, live, other_host, unrelated):
+        path.write_bytes(b"x")
+    assert remove_stale(out) == [stale]
+    assert sorted(tmp_path.iterdir()) == sorted([live, other_host, unrelated])
 
 
 def test_an_unreadable_file_in_the_dataset_fails_the_job_cleanly(catalog, samples_dir, tmp_path):
@@ -509,8 +571,8 @@ def test_missing_and_non_parquet_sources(catalog, tmp_path):
     ("make", "error", "match"),
     [
         (lambda c, i: FitmentJob(c, region="mars"), ym.DataError, "region"),
-        (lambda c, i: FitmentJob(c, carry=("part_id",)), ym.DataError, "carry names output"),
-        (lambda c, i: FitmentJob(c, carry="request_id"), ym.ColumnTypeError, "carry must be"),
+        (lambda c, i: FitmentJob(c, keep=("part_id",)), ym.DataError, "keep names output"),
+        (lambda c, i: FitmentJob(c, keep="request_id"), ym.ColumnTypeError, "keep must be"),
         (lambda c, i: NumberSearchJob(c, max_edits=9), ym.DataError, "max_edits"),
         (lambda c, i: NearestStockedJob(i, max_km=-1), ym.DataError, "max_km"),
         (lambda c, i: SourcingJob(i, within="yesterday"), ym.DataError, "yesterday"),
@@ -546,4 +608,4 @@ def test_every_job_answers_an_empty_file_with_its_columns(job, samples_dir, tmp_
     report = run_job(opened, tmp_path / "empty.parquet", tmp_path / "out.parquet")
     assert (report.input_rows, report.result_rows, report.rejects) == (0, 0, None)
     written = pq.read_schema(report.output).names
-    assert written == ["row", *opened.output_columns]
+    assert written == ["row", *kept_columns(type(opened), None, schema), *opened.output_columns]

@@ -3,17 +3,28 @@ on a generated tiny catalogue, the one-line errors with exit status 2, and the p
 
 from __future__ import annotations
 
+import ast
+import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import yunpei_match as ym
+import yunpei_match.batch as ym_batch
+from yunpei_match import synth
 from yunpei_match.cli import _output, main
 from yunpei_match.cli import parser as cli_parser
+from yunpei_match.cli._synth import DEFAULT_ROWS
+from yunpei_match.errors import show
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 S = str(SAMPLES)
@@ -99,6 +110,55 @@ def test_python_m_yunpei_match_help_in_a_subprocess():
     assert "fitment" in done.stdout and "bench" in done.stdout
 
 
+HEAVY = ("numpy", "pyarrow", "polars", "dask", "distributed", "rich.console", "rapidfuzz")
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a child interpreter importing this checkout's yunpei_match."""
+    return {**os.environ, "PYTHONPATH": str(Path(ym.__file__).resolve().parents[1])}
+
+
+def _imported_by(code: str) -> list[str]:
+    """The heavy libraries a fresh interpreter has imported after running ``code``."""
+    probe = (
+        f"import sys\n{code}\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=SAMPLES,
+        env=child_env(),
+    )
+    loaded = done.stdout.rpartition("loaded:")[2].strip()
+    return [name for name in loaded.split(",") if name]
+
+
+def test_import_and_help_load_no_heavy_library():
+    assert _imported_by("import yunpei_match, yunpei_match.batch") == []
+    help_only = "from yunpei_match.cli import main\nmain(['--help'])"
+    assert _imported_by(help_only) == []
+
+
+def test_a_lookup_on_a_saved_index_loads_neither_polars_nor_dask(index):
+    lookup = f"from yunpei_match.cli import main\nmain(['fit', {str(index)!r}, 'V010001'])"
+    assert not {"polars", "dask", "distributed"} & set(_imported_by(lookup))
+
+
+def test_every_public_name_is_there_when_asked_for():
+    for module in (ym, ym_batch):
+        assert set(module.__all__) <= set(dir(module))
+        for name in module.__all__:
+            assert getattr(module, name) is not None, name
+    with pytest.raises(AttributeError, match="has no attribute 'Catalogue'"):
+        ym.Catalogue  # noqa: B018
+
+
+def test_synth_scales_are_the_generators():
+    assert list(DEFAULT_ROWS) == list(synth.SCALES)
+
+
 def test_every_subcommand_is_in_the_parser():
     names = set(cli_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert names == set(COMMANDS)
@@ -115,11 +175,21 @@ def test_fitment_on_a_saved_index_writes_results_and_rejects(capsys, index, tmp_
     assert status == 0
     assert out.startswith("loaded <Catalog: 400 vehicles")
     assert summary(out, "fitment") == (200, 194, 6)
-    assert "rejected: unknown vehicle_id 6" in out
+    assert "rejected 6: unknown vehicle_id" in out
     result = pq.read_table(out_file)
     assert result.column_names[:3] == ["row", "request_id", "vehicle_id"]
     rejects = pq.read_table(tmp_path / "fitment.rejects.parquet")
     assert rejects.num_rows == 6
+
+
+def test_an_out_name_ending_in_csv_is_written_as_csv(capsys, index, tmp_path):
+    for name in ("fitment.csv", "fitment.parquet"):
+        argv = ("fitment", index, "--requests", f"{S}/requests.parquet", "--out", tmp_path / name)
+        assert run(capsys, *argv, "-q")[0] == 0
+    results = pa.csv.read_csv(tmp_path / "fitment.csv")
+    assert results.column_names[:3] == ["row", "request_id", "vehicle_id"]
+    assert results.num_rows == pq.read_metadata(tmp_path / "fitment.parquet").num_rows
+    assert pa.csv.read_csv(tmp_path / "fitment.rejects.csv").num_rows == 6
 
 
 def test_numbers_and_search_batches(capsys, index, tmp_path):
@@ -195,7 +265,25 @@ def test_offers_batch(capsys, tmp_path):
     assert status == 0
     total, answered, rejected = summary(out, "offers")
     assert total == 265 and answered + rejected == total
-    assert pq.read_table(tmp_path / "offers.parquet").column("tier").null_count == 0
+    offers = pq.read_table(tmp_path / "offers.parquet")
+    assert offers.column("tier").null_count == 0
+    ids = ["basket_id", "shop_id", "vehicle_id", "category"]  # the request's, kept by default
+    assert offers.column_names[:5] == ["row", *ids]
+    baskets = pq.read_table(SAMPLES / "baskets.parquet").select(ids)
+    assert offers.select(ids).to_pylist() == baskets.take(offers.column("row")).to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("keep", "kept"), [("shop_id,basket_id", ["shop_id", "basket_id"]), ("", [])]
+)
+def test_keep_names_the_request_columns_results_carry(capsys, tmp_path, keep, kept):
+    argv = ["offers", S, "--requests", f"{S}/baskets.parquet", "--out", tmp_path / "o.parquet"]
+    assert run(capsys, *argv, f"--keep={keep}", "-q")[0] == 0
+    assert pq.read_schema(tmp_path / "o.parquet").names[: len(kept) + 2] == [
+        "row",
+        *kept,
+        "part_id",
+    ]
 
 
 def test_source_batch_is_the_readme_main_job(capsys, tmp_path):
@@ -218,6 +306,20 @@ def test_source_batch_is_the_readme_main_job(capsys, tmp_path):
     assert re.search(r"^fill rate of 265 basket lines within 1-3h: [\d.]+%", out, re.M)
     assert re.search(r"^fill rate of 265 basket lines within next-day: [\d.]+%", out, re.M)
     assert pq.read_table(tmp_path / "plans.parquet").num_rows == 357
+
+
+def test_each_reject_reason_has_its_count_before_it(capsys, tmp_path):
+    orders = pq.read_table(SAMPLES / "orders.parquet").slice(0, 4).to_pylist()
+    orders[0]["qty"] = 0  # rejects its whole order: a reason ending with a number, and another
+    pq.write_table(pa.Table.from_pylist(orders), tmp_path / "orders.parquet")
+    status, out, _ = run(
+        capsys, "source", S, "--orders", tmp_path / "orders.parquet", "--out", tmp_path / "o"
+    )
+    assert status == 0
+    assert re.findall(r"^rejected .*$", out, re.M) == [
+        "rejected 1: qty must be >= 1",
+        "rejected 1: another line of the order is rejected",
+    ]
 
 
 def test_source_options_reach_the_job(capsys, tmp_path):
@@ -263,12 +365,15 @@ def test_batch_on_dask_local_cluster(capsys, index, tmp_path):
         tmp_path / "parts",
         "--dask",
         "local:1",
+        "--keep=",
         "-q",
     )
     assert status == 0
     assert out.startswith("dask: tcp://127.0.0.1:")
     assert summary(out, "fitment") == (200, 194, 6)
     assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == ["part-00000.parquet"]
+    names = pq.read_schema(tmp_path / "parts" / "part-00000.parquet").names
+    assert names[:2] == ["row", "vehicle_id"]  # request_id, kept by default, is not
 
 
 # -- quick lookups on the samples ----------------------------------------------------------------
@@ -331,6 +436,15 @@ def test_where_finds_a_substitute(capsys):
     assert status == 0
     assert re.search(r"^  warehouse\s+WH-DG-F1", out, re.M)
     assert re.search(r"^  substitute\s+yes$", out, re.M)
+
+
+@pytest.mark.parametrize("at", ["-33.87,151.21", "-33.87,-151.21", "33.87,-151.21"])
+def test_a_shop_south_or_west_of_zero_is_a_position_not_an_option(capsys, at):
+    status, out, _ = run(capsys, "where", S, "P0100005", "--at", at)
+    assert status == 0
+    lat, lon = at.split(",")
+    assert re.search(rf"^  shop\s+{lat}, {lon}$", out, re.M)
+    assert run(capsys, "source", S, "--part", "P0100005", "--at", at)[0] == 0
 
 
 def test_where_says_when_nothing_is_in_stock(capsys):
@@ -428,9 +542,17 @@ def test_lookups_on_a_generated_catalogue(capsys, tiny):
     assert status == 0 and out.startswith("order of 1 line")
 
 
-def test_bench_times_every_workload(capsys):
-    status, out, _ = run(capsys, "bench", "--scale", "tiny", "--repeats", "1", "--rows", "200")
+@pytest.mark.parametrize("data", ["generated", "synth directory"])
+def test_bench_times_every_workload(capsys, tiny, data):
+    given = ("--scale", "tiny", "--rows", "200") if data == "generated" else ("--data", tiny)
+    status, out, _ = run(capsys, "bench", *given, "--repeats", "1")
     assert status == 0
+    assert re.search(r"^workload\s+rows\s+median\s+rate\s+rows written\s+written/s", out, re.M)
+    fitment = re.search(r"^fitment\s+([\d,]+)\s+\S+ m?s\s+\S+ k? ?requests/s\s+([\d,]+)", out, re.M)
+    assert fitment is not None, out
+    requests = int(fitment.group(1).replace(",", ""))
+    assert requests == (200 if data == "generated" else 300)
+    assert int(fitment.group(2).replace(",", "")) > requests  # many parts per request
     for workload in (
         "build from parquet",
         "save the index",
@@ -444,7 +566,7 @@ def test_bench_times_every_workload(capsys):
         "offers",
     ):
         assert re.search(rf"^{workload}\s+[\d,]+\s+[\d.]+ m?s", out, re.M), workload
-    assert "benchmarks/compare.py --scale tiny" in out
+    assert ("benchmarks/compare.py --scale tiny" in out) == (data == "generated")
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -467,6 +589,7 @@ ERRORS = [
     (("fitment", S, "--requests", "{tmp}/missing.parquet", "--out", "{tmp}/o"), "not found"),
     (("fitment", S, "--requests", "{no_vehicle}", "--out", "{tmp}/o"), "vehicle_id or a vin"),
     (("fitment", "{tmp}/nowhere", "--requests", "{requests}", "--out", "{tmp}/o"), "not exist"),
+    (("build", "{tmp}/nope", "--out", "{tmp}/i"), "nope does not exist: give a directory of"),
     (("nearest", S, "--lines", "{text}", "--out", "{tmp}/o.parquet"), "cannot read"),
     (("source", S, "--orders", "{split}", "--out", "{tmp}/o.parquet"), "must be grouped"),
     ((*SOURCE, "--within", "1h"), "unknown tier '1h'"),
@@ -489,7 +612,14 @@ ERRORS = [
         "VIN '1M8GDM9AXKP042788' matches no vehicle of the catalogue",
     ),
     ((*FIT, "--batch-size", "0"), ">= 1"),
+    (("bench", "--data", "{index}"), "has no requests.parquet: give a directory written by"),
+    ((*FIT, "--keep", "request_id,basket_id"), "requests has no column basket_id to keep"),
+    ((*FIT, "--keep", "a,,b"), "column names separated by commas"),
+    ((*FIT, "--keep", "part_id"), "keep names output column(s) of the fitment job: part_id"),
+    (("source", S, "--part", "P0100005", "--at", SHOP, "--keep", "a"), "--keep is for a file"),
     ((*FIT, "--dask", "local:x"), "N >= 1"),
+    ((*FIT[:-1], "{tmp}/o.csv", "--dask", "local:1"), "CSV is for a local run"),
+    (("vins", "--requests", f"{S}/vins.parquet", "--out", "{tmp}/v.csv"), "reasons (list<"),
     (("no-such-command",), "invalid choice"),
 ]
 
@@ -511,6 +641,28 @@ def test_user_mistakes_are_one_line_with_status_2(capsys, tmp_path, index, argv,
     assert message in err
 
 
+FULL_WIDTH = [
+    (("fit", S, "Ｖ０１\u30000001"), "'Ｖ０１\u30000001' is neither a vehicle_id"),
+    (("fit", S, "V010001", "--category", "刹车\u3000片"), "category '刹车\u3000片' is not"),
+    (("number", S, "ＸＸ\u3000０"), "number 'ＸＸ\u3000０' is not in the catalogue"),
+    (("where", S, "Ｐ０１\u3000", "--at", SHOP), "part_id 'Ｐ０１\u3000' is not"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), FULL_WIDTH, ids=[a[0] for a, _ in FULL_WIDTH])
+def test_full_width_input_is_echoed_as_typed(capsys, argv, message):
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert message in err and "\\u3000" not in err
+
+
+@given(st.text(max_size=20))
+def test_a_shown_string_reads_back_as_itself_and_is_repr_but_for_the_full_width_space(text):
+    shown = show(text, limit=1000)
+    assert ast.literal_eval(shown) == text  # quotes and escapes leave nothing ambiguous
+    assert shown.replace("\u3000", "\\u3000") == repr(text)
+
+
 def test_a_failed_job_leaves_no_results(capsys, tmp_path):
     out_file = tmp_path / "plans.parquet"
     status, _, _ = run(
@@ -520,11 +672,69 @@ def test_a_failed_job_leaves_no_results(capsys, tmp_path):
     assert not out_file.exists()
 
 
+def test_a_failed_run_removes_the_previous_runs_output(capsys, tmp_path):
+    out_file = tmp_path / "plans.parquet"
+    orders = SAMPLES / "orders.parquet"
+    assert run(capsys, "source", S, "--orders", orders, "--out", out_file)[0] == 0
+    assert out_file.exists()
+    split = _bad_files(tmp_path)["split"]
+    assert run(capsys, "source", S, "--orders", split, "--out", out_file)[0] == 2
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(("plans", ".plans"))]
+
+
+STALLING_JOB = """
+import sys, time
+from yunpei_match.batch import FitmentJob
+from yunpei_match.cli import main
+
+answer = FitmentJob.process
+
+def stall_after_the_first_batch(self, batch, first_row):
+    if first_row > 0:
+        print("writing", flush=True)
+        time.sleep(120)
+    return answer(self, batch, first_row)
+
+FitmentJob.process = stall_after_the_first_batch
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["KILL", "TERM"])
+def test_a_killed_job_leaves_nothing_a_later_run_does_not_remove(capsys, tmp_path, signum):
+    script = tmp_path / "stall.py"
+    script.write_text(STALLING_JOB)
+    out_dir = tmp_path / "out"
+    argv = ["fitment", S, "--requests", f"{S}/requests.parquet", "--out", out_dir / "o.parquet"]
+    child = subprocess.Popen(
+        [sys.executable, script, *argv, "--batch-size", "50", "--quiet"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
+    assert child.stdout is not None
+    for line in child.stdout:  # the catalogue is built, the first batch written
+        if line.strip() == "writing":
+            break
+    assert any(p.name.endswith(".tmp") for p in out_dir.iterdir())
+    child.send_signal(signum)
+    child.communicate(timeout=60)
+    left = [p.name for p in out_dir.iterdir()]
+    if signum == signal.SIGTERM:
+        assert child.returncode == 143 and left == []
+        return
+    assert child.returncode == -signal.SIGKILL
+    assert left and all(name.startswith(".o.") and name.endswith(".tmp") for name in left)
+    status, _, _ = run(capsys, *argv)
+    assert status == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["o.parquet", "o.rejects.parquet"]
+
+
 def test_internal_errors_propagate_with_their_traceback(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("yunpei_match.cli._lookups.decode_vin", broken)
+    monkeypatch.setattr("yunpei_match.vin.decode_vin", broken)
     with pytest.raises(RuntimeError, match="a bug"):
         main(["vin", "LFV2A21K6A3092399"])
 

@@ -99,6 +99,31 @@ def test_fitment_on_dask_equals_the_local_job(client, index, samples_dir, tmp_pa
     assert progress[-1] == (204, 204) and len(progress) == 4
 
 
+@pytest.mark.parametrize("keep", [None, ["shop_id"]], ids=["id-like", "named"])
+def test_kept_columns_on_dask_equal_the_local_jobs(client, index, samples_dir, tmp_path, keep):
+    baskets = pq.read_table(samples_dir / "baskets.parquet")
+    source = split(baskets, tmp_path / "baskets", [100])
+    options = {} if keep is None else {"keep": keep}
+    spec = JobSpec("offers", index, stock=samples_dir, options=options)
+    remote = run_on_dask(client, spec, source, tmp_path / "out")
+    local = run_job(spec.open(), source, tmp_path / "local.parquet")
+    kept = ["basket_id", "shop_id", "vehicle_id", "category"] if keep is None else keep
+    for output in (remote.output, local.output):
+        assert pq.read_table(output).column_names[: len(kept) + 2] == ["row", *kept, "part_id"]
+    keys = ("part_id", "warehouse_id")
+    assert sorted_rows(pq.read_table(remote.output), *keys).equals(
+        sorted_rows(pq.read_table(local.output), *keys)
+    )
+
+
+def test_a_kept_column_the_input_lacks_fails_on_the_client(client, index, tmp_path):
+    source = split(pa.table({"vehicle_id": ["V010001"]}), tmp_path / "requests", [])
+    spec = JobSpec("fitment", index, options={"keep": ["shop_id"]})
+    with pytest.raises(ym.MissingColumnError, match="requests has no column shop_id to keep"):
+        run_on_dask(client, spec, source, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["requests"]
+
+
 def test_nearest_stocked_on_dask_equals_the_local_job(client, index, samples_dir, tmp_path):
     orders = pq.read_table(samples_dir / "orders.parquet")
     source = split(orders, tmp_path / "lines", [100, 260])
@@ -130,9 +155,18 @@ def test_an_order_in_two_files_fails_and_leaves_no_output(client, index, samples
     inside = next(i for i in range(120, len(ids)) if ids[i] == ids[i - 1])
     source = split(orders, tmp_path / "orders", [inside])
     spec = JobSpec("sourcing", index, stock=samples_dir)
+    run_on_dask(client, spec, samples_dir / "orders.parquet", tmp_path / "out")
+    assert (tmp_path / "out").is_dir()
     with pytest.raises(ym.DataError, match=r"1 order\(s\) have lines in two files"):
         run_on_dask(client, spec, source, tmp_path / "out")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders"]  # not the earlier run's
+
+
+def test_the_output_may_not_be_the_input(client, index, samples_dir, tmp_path):
+    source = split(requests(samples_dir), tmp_path / "requests", [50])
+    with pytest.raises(ym.DataError, match="is the requests the job reads"):
+        run_on_dask(client, JobSpec("fitment", index), source, source)
+    assert sorted(p.name for p in source.iterdir()) == ["part-0.parquet", "part-1.parquet"]
 
 
 def test_each_worker_opens_the_index_once(client, index, samples_dir, tmp_path):

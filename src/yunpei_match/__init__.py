@@ -1,6 +1,17 @@
-"""yunpei_match: fitment, part-number and inventory matching for auto-parts catalogues."""
+"""yunpei_match: fitment, part-number and inventory matching for auto-parts catalogues.
 
-from .catalog import BuildStats, Catalog
+The public names below are imported when first used (module ``__getattr__``), so that
+``import yunpei_match`` costs milliseconds, not the half-second of numpy, pyarrow and polars: a
+command line answering ``--help``, or a service importing only the errors, does not pay for
+what it does not use. ``yunpei_match.Catalog``, ``from yunpei_match import Catalog``,
+``dir()`` and ``__all__`` work as with eager imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     ColumnTypeError,
     DataError,
@@ -13,17 +24,42 @@ from .errors import (
     UnknownIdError,
     YunpeiMatchError,
 )
-from .fitment import FitmentIndex
-from .inventory import Inventory, Offer
-from .ledger import Reservation
-from .numbers import NumberIndex, normalize_number, normalize_numbers
-from .offers import FillRate
-from .sourcing import SourcingPlan
-from .tiers import DeliveryTiers, TierRule
-from .vin import decode_vin, decode_vins, validate_vin, validate_vins
-from .vin_index import VinIndex
+
+if TYPE_CHECKING:
+    from .catalog import BuildStats, Catalog
+    from .fitment import FitmentIndex
+    from .inventory import Inventory, Offer
+    from .ledger import Reservation
+    from .numbers import NumberIndex, normalize_number, normalize_numbers
+    from .offers import FillRate
+    from .sourcing import SourcingPlan
+    from .tiers import DeliveryTiers, TierRule
+    from .vin import decode_vin, decode_vins, validate_vin, validate_vins
+    from .vin_index import VinIndex
 
 __version__ = "0.1.0"
+
+#: The module of each name imported on first use.
+_LAZY = {
+    "BuildStats": "catalog",
+    "Catalog": "catalog",
+    "FitmentIndex": "fitment",
+    "Inventory": "inventory",
+    "Offer": "inventory",
+    "Reservation": "ledger",
+    "NumberIndex": "numbers",
+    "normalize_number": "numbers",
+    "normalize_numbers": "numbers",
+    "FillRate": "offers",
+    "SourcingPlan": "sourcing",
+    "DeliveryTiers": "tiers",
+    "TierRule": "tiers",
+    "decode_vin": "vin",
+    "decode_vins": "vin",
+    "validate_vin": "vin",
+    "validate_vins": "vin",
+    "VinIndex": "vin_index",
+}
 
 __all__ = [
     "BuildStats",
@@ -56,3 +92,16 @@ __all__ = [
     "validate_vin",
     "validate_vins",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once imported, an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

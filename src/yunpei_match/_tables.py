@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import ColumnTypeError, DataError, DuplicateIdError, MissingColumnError
+from .errors import ColumnTypeError, DataError, DuplicateIdError, MissingColumnError, show
 
 __all__ = [
     "as_table",
@@ -73,12 +73,6 @@ def _first_null(column: pa.ChunkedArray) -> int:
 def _row(row: int, rows: np.ndarray | None) -> int:
     """The row number the user sees: ``rows`` maps a subset's rows back to the input's."""
     return int(rows[row]) if rows is not None else row
-
-
-def show(value: object, limit: int = 60) -> str:
-    """``repr`` of a value for a message, cut to ``limit`` characters (ids can be 10 kB)."""
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
 
 
 def is_string_type(arrow_type: pa.DataType) -> bool:

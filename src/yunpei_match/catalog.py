@@ -19,10 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from . import _core, storage
-from ._build import encode_fitments, encode_parts, encode_vehicles
 from ._ids import IdDictionary
 from ._labels import Labels, category_names
 from ._links import Layout, LinkArrays, build_links
@@ -277,6 +275,9 @@ class Catalog:
         ...     fitments={"part_id": ["P1"], "vehicle_id": ["V1"]})
         <Catalog: 1 vehicles, 1 parts in 1 categories, 1 links>
         """
+        # Here, not at the top: building needs polars, loading a saved index does not.
+        from ._build import encode_fitments, encode_parts, encode_vehicles
+
         started = time.perf_counter()
         vehicles_table = encode_vehicles(as_table(vehicles, "vehicles"))
         parts_table, categories, category_start = encode_parts(as_table(parts, "parts"))
@@ -418,6 +419,8 @@ def _id_dictionaries(
 
 
 def _read_table(root: Path, name: str) -> pa.Table | None:
+    import pyarrow.dataset as ds
+
     for path in (root / f"{name}.parquet", root / name):
         if path.exists():
             try:

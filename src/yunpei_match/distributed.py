@@ -12,8 +12,10 @@ per file on any ``distributed.Client``:
    its rejected rows into the rejects directory). Each worker process opens the saved index
    once, memory-mapped, and keeps it (one cache entry per path); the stock jobs' inventory is
    built once per (index, stock directory);
-3. the client sums the reports and renames the finished directory into place: a failed job
-   leaves no output that looks complete.
+3. the client sums the reports and renames the finished directory into place. An earlier run's
+   output and rejects directories are removed before the tasks start, so a failed job leaves
+   neither (nor any staging directory, unless the client was killed: the next job writing the
+   same output removes those, as :mod:`yunpei_match.batch._sink` says).
 
 The sourcing job needs every line of an order in one file (a task sees one file); the client
 checks it after the tasks and raises ``DataError`` naming two files that share an order.
@@ -68,7 +70,6 @@ import os
 import shutil
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -79,7 +80,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .batch import DEFAULT_BATCH_ROWS, JobReport, JobSpec, open_catalog, open_source, run_job
-from .batch._runner import Progress
+from .batch._runner import Progress, kept_columns
+from .batch._sink import remove_stale, temporary_beside
 from .batch._stock_jobs import SourcingJob
 from .errors import DataError
 
@@ -119,12 +121,16 @@ def run_on_dask(
         Any client: a ``LocalCluster``'s or a real cluster's.
     spec : JobSpec
         The job, its index (a saved index is memory-mapped by each worker once), its stock
-        directory and options. Relative paths are made absolute here.
+        directory and options. Relative paths are made absolute here. The columns kept
+        (``"keep"`` in the options, by default the id-like ones) are chosen from the whole
+        dataset's schema, so every part has the same columns.
     source : path
         A directory of parquet files (or one file); one task per file.
     output : path
         The results directory: ``part-NNNNN.parquet``, one per input file (in the order of the
-        files), each with the columns of the local job. Replaced if it holds such parts.
+        files), each with the columns of the local job. An earlier run's directory there
+        (holding only such parts) is removed when the job starts, whether it then succeeds or
+        fails; a directory holding anything else is refused.
     rejects : path, optional
         The rejects directory, by default ``<output>.rejects``; created only when a row is
         rejected.
@@ -147,15 +153,22 @@ def run_on_dask(
     started = time.perf_counter()
     spec = _absolute(spec)
     cls = spec.job_class
-    dataset = open_source(Path(source).absolute(), table=cls.table)
-    cls.check_schema(dataset.schema)
-    files = list(dataset.files)
-    counts = client.gather(client.map(_count_rows, files, table=cls.table, pure=False))
-    offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])[:-1].tolist()
     output = Path(output).absolute()
     rejects_dir = (
         Path(rejects).absolute() if rejects else output.with_name(output.name + ".rejects")
     )
+    for path in (output, rejects_dir):
+        if path.resolve() == Path(source).resolve():
+            raise DataError(f"output {path} is the {cls.table} the job reads")
+        _clear(path)
+    dataset = open_source(Path(source).absolute(), table=cls.table)
+    cls.check_schema(dataset.schema)
+    # The columns kept are settled here, on the whole dataset, so every part has the same ones.
+    keep = kept_columns(cls, spec.options.get("keep"), dataset.schema)
+    spec = replace(spec, options={**spec.options, "keep": list(keep)})
+    files = list(dataset.files)
+    counts = client.gather(client.map(_count_rows, files, table=cls.table, pure=False))
+    offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])[:-1].tolist()
     staging = [_staging(path) for path in (output, rejects_dir)]
     try:
         reports = _run_tasks(
@@ -163,7 +176,7 @@ def run_on_dask(
         )
         if issubclass(cls, SourcingJob):
             _check_orders_in_one_file(reports, files)
-        written = _commit(staging[0], output), _commit_rejects(staging[1], rejects_dir)
+        written = _commit(staging[0], output), _commit(staging[1], rejects_dir, always=False)
     except BaseException:
         for path in staging:
             shutil.rmtree(path, ignore_errors=True)
@@ -292,37 +305,33 @@ def _absolute(spec: JobSpec) -> JobSpec:
     return replace(spec, index=str(Path(spec.index).absolute()), stock=stock)
 
 
-def _staging(path: Path) -> Path:
+def _clear(path: Path) -> None:
+    """Remove an earlier job's directory of parts at ``path`` and stale staging directories;
+    refuse a file, or a directory holding anything but parts (it is not a job's output)."""
     if path.exists() and not path.is_dir():
         raise DataError(f"{path} is a file; the Dask job writes a directory of parts there")
-    staging = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
-    staging.mkdir(parents=True)
-    return staging
-
-
-def _commit(staging: Path, path: Path) -> Path:
-    """Move ``staging`` to ``path``; an earlier job's parts there are swapped out, then removed."""
-    if path.exists():
+    remove_stale(path)
+    if path.is_dir():
         foreign = [p.name for p in path.iterdir() if not p.name.startswith("part-")]
         if foreign:
             raise DataError(
                 f"{path} holds files other than a job's parts ({foreign[0]}...); not replacing it"
             )
-        retired = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.old")
-        os.replace(path, retired)
-        os.replace(staging, path)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, path)
-    return path
+        shutil.rmtree(path)
 
 
-def _commit_rejects(staging: Path, path: Path) -> Path | None:
-    if any(staging.iterdir()):
-        return _commit(staging, path)
+def _staging(path: Path) -> Path:
+    staging = temporary_beside(path)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def _commit(staging: Path, path: Path, *, always: bool = True) -> Path | None:
+    """Move ``staging`` to ``path``; an empty one (no rejects) only when ``always``."""
+    if always or any(staging.iterdir()):
+        os.replace(staging, path)
+        return path
     shutil.rmtree(staging)
-    if path.is_dir() and all(p.name.startswith("part-") for p in path.iterdir()):
-        shutil.rmtree(path)  # an earlier run's rejects: this run has none
     return None
 
 
@@ -341,7 +350,10 @@ def _check_orders_in_one_file(reports: list[dict[str, Any]], files: list[str]) -
 
 
 def _report(
-    name: str, reports: list[dict[str, Any]], written: tuple[Path, Path | None], seconds: float
+    name: str,
+    reports: list[dict[str, Any]],
+    written: tuple[Path | None, Path | None],
+    seconds: float,
 ) -> JobReport:
     reasons: Counter[str] = Counter()
     for r in reports:
@@ -355,7 +367,7 @@ def _report(
         rejected=rejected,
         empty=sum(r["empty"] for r in reports),
         result_rows=sum(r["result_rows"] for r in reports),
-        output=written[0],
+        output=written[0] or Path(),
         rejects=written[1],
         seconds=seconds,
         reasons=dict(reasons.most_common()),

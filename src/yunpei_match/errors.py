@@ -3,7 +3,7 @@
 Every error derives from :class:`YunpeiMatchError` and also from the builtin a caller would
 naturally catch: ``ValueError`` for bad values, ``LookupError`` for unknown ids, ``TypeError`` for
 wrong types. Messages name the table, column, row and value involved, e.g.
-``fitments.qty must be >= 0, got -3 at row 17``.
+``fitments.qty must be >= 0, got -3 at row 17``; :func:`show` is how a message shows a value.
 
 Examples
 --------
@@ -67,3 +67,28 @@ class ReservationError(YunpeiMatchError, ValueError):
 
 class MissingTableError(YunpeiMatchError, FileNotFoundError):
     """A required input table (e.g. ``vehicles.parquet``) is not where it was expected."""
+
+
+# -- how messages show values ---------------------------------------------------------------
+
+
+def show(value: object, limit: int = 60) -> str:
+    """``repr`` of a value for a message, cut to ``limit`` characters (ids can be 10 kB).
+
+    A string is quoted as ``repr`` quotes it, but with the full-width space (U+3000) that
+    Chinese input methods type left as typed: ``repr`` would print ``'刹车\\u3000片'``. Control
+    and invisible characters stay escaped, so the quotes still show every blank there is.
+    """
+    text = _quoted(value) if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
+
+
+def _quoted(text: str) -> str:
+    quote = '"' if "'" in text and '"' not in text else "'"  # repr's choice
+    return quote + "".join(_character(c, quote) for c in text) + quote
+
+
+def _character(c: str, quote: str) -> str:
+    if c in (quote, "\\"):
+        return "\\" + c
+    return c if c.isprintable() or c == "\u3000" else repr(c)[1:-1]

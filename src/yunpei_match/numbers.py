@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from ._ids import IdDictionary, as_string_array, string_buffers
 from ._labels import Labels
 from ._number_index import OE, number_keys
-from .errors import ColumnTypeError, DataError, UnknownIdError
+from .errors import ColumnTypeError, DataError, UnknownIdError, show
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -466,5 +466,5 @@ class NumberIndex:
         """
         code = self._code(number)
         if code < 0:
-            raise UnknownIdError(f"number {number!r} is not in the catalogue")
+            raise UnknownIdError(f"number {show(number)} is not in the catalogue")
         return str(self._display[int(self._arrays.latest[code])].as_py())

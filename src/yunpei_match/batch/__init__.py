@@ -3,7 +3,7 @@
 One :class:`Job` per workload answers one record batch at a time:
 
 ================= ========================== ======================================================
-name              job                        input columns (``request_id`` carried when present)
+name              job                        input columns (and any id-like ones, kept)
 ================= ========================== ======================================================
 ``fitment``       :class:`FitmentJob`        ``vehicle_id`` and/or ``vin``, optional ``category``
 ``numbers``       :class:`NumberLookupJob`   ``number``
@@ -38,8 +38,26 @@ always, and no row is lost:
   result row or more, or by none when the answer is definitely empty (a vehicle with no part
   in the category; ``JobReport.empty`` counts them).
 
-The results and the rejects are written under temporary names and renamed into place when the
-job ends well: a failed job leaves no output that looks complete.
+Kept columns
+------------
+Result rows carry, after ``row``, the request columns the caller names (``keep=[...]`` of a job,
+``"keep"`` in :class:`JobSpec` options, ``--keep a,b`` on the command line) or, by default, the
+request's **id-like** columns: those named ``*_id``, ``vin`` or ``category``, in the input's
+order, except those the job outputs itself (the fitment job's ``vehicle_id`` is the matched
+vehicle). So offers for ``baskets.parquet`` keep ``basket_id``, ``shop_id``, ``vehicle_id``
+and ``category``. A named column the input lacks is a :class:`~yunpei_match.MissingColumnError`
+before any row is read; ``keep=[]`` keeps none. Rejects keep every input column anyway.
+
+Files
+-----
+Before it reads anything, a job removes the results and rejects files an earlier run left
+under its names; it writes both under temporary names and renames them into place when it ends
+well. So a failed job leaves no output, neither half-written nor an earlier run's (which would
+pass for this run's answer); a job killed with SIGKILL leaves a hidden temporary, which the next
+job writing the same output removes.
+
+The names below are imported on first use, as :mod:`yunpei_match`'s are: a command line that
+only parses its arguments never loads pyarrow.
 
 Examples
 --------
@@ -55,18 +73,41 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+import importlib
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    from ._checks import Verdicts
+    from ._fitment_report import FitmentJobReport, run_fitment_job
+    from ._jobs import FitmentJob, NumberLookupJob, NumberSearchJob, VinDecodeJob
+    from ._open import open_catalog
+    from ._runner import Job, JobReport, open_source, run_job
+    from ._spec import JOBS, JobSpec
+    from ._stock_jobs import NearestStockedJob, OffersJob, SourcingJob
 
-from ..catalog import Catalog
-from ._checks import Verdicts
-from ._jobs import FitmentJob, NumberLookupJob, NumberSearchJob, VinDecodeJob
-from ._runner import DEFAULT_BATCH_ROWS, Job, JobReport, Progress, open_source, run_job
-from ._spec import JOBS, JobSpec, open_catalog
-from ._stock_jobs import NearestStockedJob, OffersJob, SourcingJob
+#: Rows read and answered at a time: memory is a small multiple of it.
+DEFAULT_BATCH_ROWS = 65_536
+
+#: The module of each name imported on first use.
+_LAZY = {
+    "JOBS": "_spec",
+    "FitmentJob": "_jobs",
+    "FitmentJobReport": "_fitment_report",
+    "Job": "_runner",
+    "JobReport": "_runner",
+    "JobSpec": "_spec",
+    "NearestStockedJob": "_stock_jobs",
+    "NumberLookupJob": "_jobs",
+    "NumberSearchJob": "_jobs",
+    "OffersJob": "_stock_jobs",
+    "SourcingJob": "_stock_jobs",
+    "Verdicts": "_checks",
+    "VinDecodeJob": "_jobs",
+    "open_catalog": "_open",
+    "open_source": "_runner",
+    "run_fitment_job": "_fitment_report",
+    "run_job": "_runner",
+}
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -90,99 +131,14 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class FitmentJobReport:
-    """What :func:`run_fitment_job` did: counts, where it wrote, how long it took.
-
-    ``requests == answered + rejected``; ``answered`` counts the requests answered with parts
-    or with none (see :class:`JobReport`, whose ``accepted`` it is).
-    """
-
-    requests: int
-    answered: int
-    rejected: int
-    result_rows: int
-    output: Path
-    rejects: Path | None
-    seconds: float
-
-    @property
-    def rows_per_second(self) -> float:
-        """Result rows per second."""
-        return self.result_rows / self.seconds if self.seconds else float("inf")
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once imported, an ordinary attribute
+    return value
 
 
-class _RequestIdFitmentJob(FitmentJob):
-    """:class:`FitmentJob` with the columns of the first fitment job: ``request_id`` (the
-    input's, as a string, or the row number) instead of ``row``."""
-
-    def written(self, results: pa.Table) -> pa.Table:
-        if "request_id" in results.column_names:
-            ids = results.column("request_id").cast(pa.string())
-            results = results.drop_columns(["request_id"])
-        else:
-            ids = results.column("row").cast(pa.string())
-        return results.drop_columns(["row"]).add_column(0, "request_id", ids)
-
-
-def run_fitment_job(
-    catalog: Catalog,
-    requests: str | Path | Sequence[str | Path],
-    output: str | Path,
-    *,
-    rejects: str | Path | None = None,
-    batch_size: int = DEFAULT_BATCH_ROWS,
-    progress: Progress | None = None,
-) -> FitmentJobReport:
-    """Answer every request of a parquet file with the parts that fit; one row per part.
-
-    The fitment job of the command line: :class:`FitmentJob` through :func:`run_job`, writing
-    ``request_id`` (the input's, or the row number, as a string), ``vehicle_id``, ``part_id``,
-    ``brand``, ``part_number``, ``category``.
-
-    Parameters
-    ----------
-    catalog : Catalog
-    requests : path
-        Parquet with ``vehicle_id`` and/or ``vin``, optional ``category`` (null = every
-        category) and ``request_id``.
-    output : path
-        The results parquet.
-    rejects : path, optional
-        Rejected requests with their ``row`` and ``reason``; by default
-        ``<output stem>.rejects.parquet``, written only when a request is rejected.
-    batch_size, progress
-        As for :func:`run_job`.
-
-    Returns
-    -------
-    FitmentJobReport
-        ``requests == answered + rejected``: no request is lost.
-
-    Examples
-    --------
-    >>> import tempfile, yunpei_match as ym
-    >>> catalog = ym.Catalog.from_parquet("data/samples")
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     report = run_fitment_job(catalog, "data/samples/requests.parquet",
-    ...                              f"{tmp}/out.parquet")
-    >>> report.requests == report.answered + report.rejected
-    True
-    """
-    report = run_job(
-        _RequestIdFitmentJob(catalog),
-        requests,
-        output,
-        batch_size=batch_size,
-        rejects=rejects,
-        progress=progress,
-    )
-    return FitmentJobReport(
-        requests=report.input_rows,
-        answered=report.accepted,
-        rejected=report.rejected,
-        result_rows=report.result_rows,
-        output=report.output,
-        rejects=report.rejects,
-        seconds=report.seconds,
-    )
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -126,7 +126,7 @@ class FitmentJob(Job):
     category.
 
     Input: ``vehicle_id`` and/or ``vin`` (a row with a null ``vehicle_id`` is answered by its
-    VIN), optional ``category`` (null = every category) and ``request_id`` (carried).
+    VIN), optional ``category`` (null = every category) and ``request_id`` (kept).
     Output: one row per (request, vehicle, part): ``row``, ``request_id``, ``vehicle_id`` (a
     VIN's candidate vehicles each answer), ``part_id``, ``brand``, ``part_number``,
     ``category``. A request whose vehicle has no part in the category is answered empty.
@@ -138,8 +138,8 @@ class FitmentJob(Job):
     catalog : Catalog
     region : {"cn", "na", "eu", "any"}, default "cn"
         Whose VIN rules apply.
-    carry : sequence of str, default ("request_id",)
-        Input columns copied to the results.
+    keep : sequence of str, optional
+        Request columns copied to the results (:class:`Job`); by default the id-like ones.
 
     Examples
     --------
@@ -165,9 +165,9 @@ class FitmentJob(Job):
     dictionary_columns = ("vehicle_id", "category")
 
     def __init__(
-        self, catalog: Catalog, *, region: Region = "cn", carry: Sequence[str] = ("request_id",)
+        self, catalog: Catalog, *, region: Region = "cn", keep: Sequence[str] | None = None
     ) -> None:
-        super().__init__(carry=carry)
+        super().__init__(keep=keep)
         _policy(region)  # raises for an unknown region
         self.catalog, self.region = catalog, region
         self._parts = PartColumns(catalog)
@@ -232,8 +232,8 @@ class NumberLookupJob(Job):
         "via_supersession",
     )
 
-    def __init__(self, catalog: Catalog, *, carry: Sequence[str] = ("request_id",)) -> None:
-        super().__init__(carry=carry)
+    def __init__(self, catalog: Catalog, *, keep: Sequence[str] | None = None) -> None:
+        super().__init__(keep=keep)
         self.catalog = catalog
         self._parts = PartColumns(catalog)
 
@@ -267,7 +267,8 @@ class NumberSearchJob(Job):
     max_edits : int, default 2
     limit : int or None, default 5
         As for ``search_many``.
-    carry : sequence of str, default ("request_id",)
+    keep : sequence of str, optional
+        Request columns copied to the results (:class:`Job`); by default the id-like ones.
 
     Examples
     --------
@@ -298,9 +299,9 @@ class NumberSearchJob(Job):
         *,
         max_edits: int = 2,
         limit: int | None = 5,
-        carry: Sequence[str] = ("request_id",),
+        keep: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(carry=carry)
+        super().__init__(keep=keep)
         _check_search_options(max_edits, limit)
         self.catalog, self.max_edits, self.limit = catalog, max_edits, limit
 
@@ -327,7 +328,8 @@ class VinDecodeJob(Job):
     Parameters
     ----------
     region : {"cn", "na", "eu", "any"}, default "cn"
-    carry : sequence of str, default ("request_id",)
+    keep : sequence of str, optional
+        Request columns copied to the results (:class:`Job`); by default the id-like ones.
 
     Examples
     --------
@@ -343,8 +345,8 @@ class VinDecodeJob(Job):
     kinds: ClassVar[dict[str, str]] = {"vin": "string"}
     output_columns = tuple(decode_vins([]).column_names)
 
-    def __init__(self, *, region: Region = "cn", carry: Sequence[str] = ("request_id",)) -> None:
-        super().__init__(carry=carry)
+    def __init__(self, *, region: Region = "cn", keep: Sequence[str] | None = None) -> None:
+        super().__init__(keep=keep)
         _policy(region)
         self.region = region
 

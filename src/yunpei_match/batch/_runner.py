@@ -3,10 +3,12 @@
 A :class:`Job` answers one record batch at a time. :func:`run_job` opens the source as a
 ``pyarrow.dataset`` (discovery, schema, row count), feeds the job its record batches in file
 order, numbering the rows of the whole dataset, and writes what comes back through one
-``ParquetWriter`` for the results and one, opened on the first reject, for the rejects. Both go
-to temporary names beside their final paths and are renamed into place only when the whole
-input has been read, so a job that fails never leaves a half-written file under the name of a
-finished one.
+``ParquetWriter`` (a CSV writer for a ``.csv`` name) for the results and one, opened on the
+first reject, for the rejects. Before it reads anything, the runner removes the files an earlier
+run left under those names; both are then written to temporary names beside their final paths
+(see :mod:`._sink`) and renamed into place only when the whole input has been read. So a job
+that fails, however it fails, leaves no results and no rejects: not half-written ones, and not
+an earlier run's, which would look like the answer to this run's input.
 """
 
 from __future__ import annotations
@@ -25,13 +27,22 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .._tables import is_string_type
-from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError
+from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError, show
+from . import DEFAULT_BATCH_ROWS
 from ._checks import Verdicts
 from ._sink import Sink
 
-__all__ = ["DEFAULT_BATCH_ROWS", "Job", "JobReport", "Progress", "open_source", "run_job"]
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "Job",
+    "JobReport",
+    "Progress",
+    "is_id_like",
+    "kept_columns",
+    "open_source",
+    "run_job",
+]
 
-DEFAULT_BATCH_ROWS = 65_536  # rows read and answered at a time: memory is a small multiple of it
 RESERVED = ("row", "reason")  # columns the runner adds to results and rejects
 
 Progress = Callable[[int, "int | None"], None]
@@ -78,11 +89,12 @@ class Job:
     any_of : tuple of str
         The input must have at least one of these columns.
     output_columns : tuple of str
-        The result columns after ``row`` and the carried columns.
+        The result columns after ``row`` and the kept columns.
     dictionary_columns : tuple of str
         Id columns read dictionary-encoded: ids are then looked up once per distinct value.
-    carry : tuple of str
-        Input columns copied to every result row when the input has them (``request_id``).
+    keep : tuple of str or None
+        Input columns copied to every result row, after ``row``; None (the default) keeps the
+        input's id-like columns (see :func:`kept_columns`).
     """
 
     name: ClassVar[str] = ""
@@ -93,15 +105,8 @@ class Job:
     output_columns: ClassVar[tuple[str, ...]] = ()
     dictionary_columns: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *, carry: Sequence[str] = ("request_id",)) -> None:
-        if isinstance(carry, str) or not all(isinstance(name, str) for name in carry):
-            raise ColumnTypeError(f"carry must be a sequence of column names, got {carry!r}")
-        clash = [name for name in carry if name in (*RESERVED, *self.output_columns)]
-        if clash:
-            raise DataError(
-                f"carry names output column(s) of the {self.name} job: {', '.join(clash)}"
-            )
-        self.carry = tuple(carry)
+    def __init__(self, *, keep: Sequence[str] | None = None) -> None:
+        self.keep = _checked_keep(type(self), keep)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
@@ -149,7 +154,7 @@ class Job:
         Returns
         -------
         (pyarrow.Table, pyarrow.Table)
-            The results (``row``, the carried columns, then :attr:`output_columns`), sorted by
+            The results (``row``, the kept columns, then :attr:`output_columns`), sorted by
             ``row``; and the rejects: the input columns of the rejected rows plus ``row``
             (int64) and ``reason`` (string).
         """
@@ -173,13 +178,12 @@ class Job:
     def results(
         self, table: pa.Table, rows: np.ndarray, local: np.ndarray, columns: dict[str, Any]
     ) -> pa.Table:
-        """Result rows for input rows ``local`` (positions in ``table``): ``row``, the carried
+        """Result rows for input rows ``local`` (positions in ``table``): ``row``, the kept
         columns, then ``columns``."""
         local = np.asarray(local, np.int64)
         out: dict[str, Any] = {"row": pa.array(rows[local], pa.int64())}
-        for name in self.carry:
-            if name in table.column_names:
-                out[name] = table.column(name).take(local)
+        for name in kept_columns(type(self), self.keep, table.schema):
+            out[name] = table.column(name).take(local)
         out.update(columns)
         return pa.table(out)
 
@@ -192,6 +196,47 @@ class Job:
             .append_column("row", pa.array(rows[bad], pa.int64()))
             .append_column("reason", verdicts.reasons_of(bad))
         )
+
+
+def is_id_like(name: str) -> bool:
+    """Whether a request column is kept by default: ``*_id``, ``vin`` or ``category``."""
+    return name.endswith("_id") or name in ("vin", "category")
+
+
+def kept_columns(job: type[Job], keep: Sequence[str] | None, schema: pa.Schema) -> tuple[str, ...]:
+    """The input columns a job copies to its results: ``keep``, or by default (None) every
+    id-like column of the input (:func:`is_id_like`) that the job does not output itself.
+
+    Raises
+    ------
+    MissingColumnError
+        If ``keep`` names a column the input does not have.
+    ColumnTypeError, DataError
+        If ``keep`` is not a sequence of names, or names a column the job outputs.
+    """
+    names = schema.names
+    keep = _checked_keep(job, keep)
+    if keep is None:
+        taken = (*RESERVED, *job.output_columns)
+        return tuple(name for name in names if is_id_like(name) and name not in taken)
+    missing = [name for name in keep if name not in names]
+    if missing:
+        raise MissingColumnError(
+            f"{job.table} has no column {', '.join(missing)} to keep; it has "
+            f"{', '.join(names) or 'no columns'}"
+        )
+    return tuple(keep)
+
+
+def _checked_keep(job: type[Job], keep: Sequence[str] | None) -> tuple[str, ...] | None:
+    if keep is None:
+        return None
+    if isinstance(keep, str) or not all(isinstance(name, str) for name in keep):
+        raise ColumnTypeError(f"keep must be a sequence of column names, got {show(keep)}")
+    clash = [name for name in keep if name in (*RESERVED, *job.output_columns)]
+    if clash:
+        raise DataError(f"keep names output column(s) of the {job.name} job: {', '.join(clash)}")
+    return tuple(keep)
 
 
 def _check_kind(table: str, name: str, arrow_type: pa.DataType, kind: str) -> None:
@@ -343,8 +388,10 @@ def _conform(batch: pa.RecordBatch, schema: pa.Schema, path: str) -> pa.Table:
 
 
 def default_rejects(output: Path) -> Path:
-    """``out/fitment.parquet`` -> ``out/fitment.rejects.parquet``."""
-    return output.with_suffix(".rejects.parquet")
+    """``out/fitment.parquet`` -> ``out/fitment.rejects.parquet`` (``.rejects.csv`` beside a
+    CSV output)."""
+    suffix = ".csv" if output.suffix.lower() == ".csv" else ".parquet"
+    return output.with_suffix(".rejects" + suffix)
 
 
 def run_job(
@@ -366,15 +413,17 @@ def run_job(
     source : path, list of paths or pyarrow.dataset.Dataset
         A parquet file, a directory of parquet files, or a list of files.
     output : path
-        The results parquet file; written aside and renamed into place when the job ends well,
-        so a failed job leaves no file that looks complete.
+        The results file: parquet, or CSV when the name ends in ``.csv``. An earlier run's file
+        there is removed first; the new one is written aside and renamed into place when the
+        job ends well, so a failed job leaves no results file at all.
     batch_size : int, default 65,536
         Rows read and answered at a time. Memory is a few batches, whatever the input size
         (plus the input's row groups, which parquet reads whole).
     rejects : path, optional
-        Parquet for the rejected rows: their input columns, ``row`` and ``reason``. By default
-        ``<output stem>.rejects.parquet``. Written only when a row is rejected; a file left
-        there by an earlier run is removed when this one rejects nothing.
+        The file for the rejected rows (parquet, or CSV by its name): their input columns,
+        ``row`` and ``reason``. By default ``<output stem>.rejects.parquet`` (``.rejects.csv``
+        beside a CSV output). Written only when a row is rejected; an earlier run's file there
+        is removed first, as for ``output``.
     progress : callable, optional
         Called as ``progress(rows_done, total_rows)`` after each batch (``total_rows`` from the
         parquet footers; None when unknown).
@@ -392,7 +441,8 @@ def run_job(
         If the source does not exist.
     MissingColumnError, ColumnTypeError, DataError
         If the input is not parquet, lacks a required column or has one of the wrong type,
-        or (the sourcing job) is not grouped by order.
+        or (the sourcing job) is not grouped by order; if ``output`` or ``rejects`` is a
+        directory or an input file; if a result column holds lists and the output is CSV.
 
     Examples
     --------
@@ -405,19 +455,16 @@ def run_job(
     (True, {'unknown vehicle_id': 6})
     """
     started = time.perf_counter()
-    batch_size = _check_batch_size(batch_size)
-    dataset = open_source(source, table=job.table, dictionary_columns=job.dictionary_columns)
-    job.check_schema(dataset.schema)
-    total = _count_rows(dataset)
-    output = Path(output)
-    if output.is_dir():
-        raise DataError(f"output {output} is a directory; give a file name")
-    sinks = (
-        Sink(output, always=True),
-        Sink(Path(rejects) if rejects is not None else default_rejects(output), always=False),
-    )
+    sinks = _sinks(job, source, Path(output), rejects)
     counts = _Counts(first_row)
     try:
+        for sink in sinks:
+            sink.clear()
+        batch_size = _check_batch_size(batch_size)
+        dataset = open_source(source, table=job.table, dictionary_columns=job.dictionary_columns)
+        job.check_schema(dataset.schema)
+        kept_columns(type(job), job.keep, dataset.schema)  # a missing one fails here, not later
+        total = _count_rows(dataset)
         for batch in _batches(dataset, batch_size, job.table, job.dictionary_columns):
             counts.add(job, sinks, *job.process(batch, counts.next_row), batch.num_rows)
             if progress is not None:
@@ -434,6 +481,20 @@ def run_job(
             sink.abort()
         raise
     return counts.report(job.name, written, time.perf_counter() - started)
+
+
+def _sinks(job: Job, source: object, output: Path, rejects: str | Path | None) -> tuple[Sink, Sink]:
+    """The results' and the rejects' sinks, refusing names that would overwrite the input."""
+    if output.is_dir():
+        raise DataError(f"output {output} is a directory; give a file name")
+    rejects = Path(rejects) if rejects is not None else default_rejects(output)
+    inputs = [source] if isinstance(source, str | Path) else source
+    if isinstance(inputs, list | tuple):
+        given = {Path(p).resolve() for p in inputs}
+        for path in (output, rejects):
+            if path.resolve() in given:
+                raise DataError(f"output {path} is the {job.table} file the job reads")
+    return Sink(output, always=True), Sink(rejects, always=False, table="rejects")
 
 
 class _Counts:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
 from ._jobs import FitmentJob, NumberLookupJob, NumberSearchJob, VinDecodeJob
+from ._open import open_catalog
 from ._runner import Job
 from ._stock_jobs import NearestStockedJob, OffersJob, SourcingJob
 
@@ -35,28 +36,6 @@ _STOCK_JOBS = (NearestStockedJob, SourcingJob, OffersJob)
 INVENTORY_OPTIONS = ("tiers",)  # options that go to the Inventory rather than the job
 
 
-def open_catalog(path: str | Path) -> Catalog:
-    """A saved index (a directory with ``manifest.json``) memory-mapped, or a directory of
-    parquet tables built in memory.
-
-    Raises
-    ------
-    MissingTableError, IndexFileError, DataError
-        As :meth:`Catalog.load` and :meth:`Catalog.from_parquet` do.
-
-    Examples
-    --------
-    >>> open_catalog("data/samples")  # doctest: +ELLIPSIS
-    <Catalog: 400 vehicles, ...>
-    """
-    from ..catalog import Catalog
-
-    path = Path(path)
-    if (path / "manifest.json").exists():
-        return Catalog.load(path)
-    return Catalog.from_parquet(path)
-
-
 @dataclass(frozen=True)
 class JobSpec:
     """A job by name with the paths it opens: picklable, so a Dask worker can rebuild it.
@@ -74,8 +53,9 @@ class JobSpec:
         (``nearest``, ``sourcing``, ``offers``); by default ``index`` (a parquet catalogue
         directory holding them too). Reservations play no part in batch jobs.
     options : mapping, optional
-        Keyword options of the job class (``{"region": "eu"}``, ``{"within": "next-day"}``),
-        and ``tiers`` (a :class:`DeliveryTiers`) for the inventory.
+        Keyword options of the job class (``{"region": "eu"}``, ``{"within": "next-day"}``,
+        ``{"keep": ["basket_id", "shop_id"]}``), and ``tiers`` (a :class:`DeliveryTiers`) for
+        the inventory.
 
     Raises
     ------

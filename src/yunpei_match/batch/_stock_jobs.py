@@ -62,7 +62,8 @@ class NearestStockedJob(Job):
     inventory : Inventory
     substitutes, max_km, fastest
         As for ``nearest_stocked_many``.
-    carry : sequence of str, default ("request_id",)
+    keep : sequence of str, optional
+        Request columns copied to the results (:class:`Job`); by default the id-like ones.
 
     Examples
     --------
@@ -90,9 +91,9 @@ class NearestStockedJob(Job):
         substitutes: bool = True,
         max_km: float | None = None,
         fastest: bool = False,
-        carry: Sequence[str] = ("request_id",),
+        keep: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(carry=carry)
+        super().__init__(keep=keep)
         check_max_km(max_km)
         self.inventory = inventory
         self.options: dict[str, Any] = {
@@ -128,7 +129,8 @@ class OffersJob(Job):
     limit : int or None, default 10
         At most this many offers a request.
     substitutes : bool, default True
-    carry : sequence of str, default ("request_id",)
+    keep : sequence of str, optional
+        Request columns copied to the results (:class:`Job`); by default the id-like ones.
 
     Examples
     --------
@@ -170,9 +172,9 @@ class OffersJob(Job):
         *,
         limit: int | None = 10,
         substitutes: bool = True,
-        carry: Sequence[str] = ("request_id",),
+        keep: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(carry=carry)
+        super().__init__(keep=keep)
         self.inventory = inventory
         self.limit, self.substitutes = _check_limit(limit), bool(substitutes)
 
@@ -242,7 +244,7 @@ class SourcingJob(Job):
     a ``DataError``, raised when it is met. Memory is a few batches plus the largest order.
     Rows without an order id are rejected as they come, so they may precede, in the rejects
     file, the lines of an order that was still waiting for its end.
-    Output: one row per line: ``row``, the carried columns, ``order_id``, ``part_id``,
+    Output: one row per line: ``row``, the kept columns, ``order_id``, ``part_id``,
     ``qty``, ``filled``, ``warehouse_id``, ``shipped_part_id``, ``substitute``, ``km``,
     ``tier``, ``hours``, ``optimal``. Rejects: a line as for :class:`NearestStockedJob` or with
     a missing or blank ``order_id``; an order whose lines give different positions (all its
@@ -254,7 +256,8 @@ class SourcingJob(Job):
     inventory : Inventory
     max_shipments, substitutes, max_km, within, max_nodes
         As for ``source_orders``.
-    carry : sequence of str, default ()
+    keep : sequence of str, optional
+        Request columns copied to the results (:class:`Job`); by default the id-like ones.
 
     Examples
     --------
@@ -297,9 +300,9 @@ class SourcingJob(Job):
         max_km: float | None = None,
         within: str | None = None,
         max_nodes: int = MAX_NODES,
-        carry: Sequence[str] = (),
+        keep: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(carry=carry)
+        super().__init__(keep=keep)
         _check_cap(max_shipments)
         check_max_km(max_km)
         if within is not None:

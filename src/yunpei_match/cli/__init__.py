@@ -19,14 +19,18 @@ Answers and summaries go to stdout; progress goes to stderr (a rich bar on a ter
 line every few seconds otherwise; nothing with ``--quiet``). A user mistake (a missing file, a
 bad column, an unknown id, an invalid VIN, a wrong argument) ends with one line on stderr,
 ``yunpei-match: error: ...``, and exit status 2, never a traceback. Anything else is a bug: it
-propagates with its traceback (exit status 1).
+propagates with its traceback (exit status 1). Ctrl-C ends a command with status 130 and SIGTERM
+with 143, each after the job has removed what it was writing (SIGTERM is turned into an
+exception while a command runs, so the same clean-up runs as for an error).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from .. import __version__
 from ..errors import YunpeiMatchError
@@ -92,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for a user mistake (one line on stderr), 130 when interrupted.
+        0 on success, 2 for a user mistake (one line on stderr), 130 when interrupted, 143
+        when terminated (SIGTERM).
 
     Examples
     --------
@@ -108,17 +113,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return exc.code if isinstance(exc.code, int) else 0
     try:
-        args.run(args)
+        with _terminate_as_exception():
+            args.run(args)
     except USER_ERRORS as exc:
         print(f"yunpei-match: error: {_one_line(exc)}", file=sys.stderr, flush=True)
         return 2
     except KeyboardInterrupt:
         print("yunpei-match: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("yunpei-match: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except BrokenPipeError:  # `yunpei-match fit ... | head`: the reader has had enough
         _silence_stdout()
         return 141
     return 0
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds the command like Ctrl-C, through every ``finally``."""
+
+
+@contextmanager
+def _terminate_as_exception() -> Iterator[None]:
+    """While a command runs, SIGTERM raises :class:`Terminated` (by default it would end the
+    process at once, leaving the job's temporary files behind)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _silence_stdout() -> None:
@@ -133,4 +165,7 @@ def _silence_stdout() -> None:
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, YunpeiMatchError) and exc.filename:
         return f"{exc.strerror or exc}: {exc.filename}"
-    return " ".join(str(exc).split()) or type(exc).__name__
+    # Lines joined by a space; not str.split(), which would turn a full-width space a user typed
+    # (U+3000, whitespace to Python) into an ASCII one.
+    lines = (line.strip(" \t") for line in str(exc).splitlines())
+    return " ".join(line for line in lines if line) or type(exc).__name__

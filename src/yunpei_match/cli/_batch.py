@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..batch import DEFAULT_BATCH_ROWS, JobReport, JobSpec, run_job
+from ..batch import DEFAULT_BATCH_ROWS
+from ..errors import show
 from ._common import (
+    INDEX_WANTED,
     REGIONS,
+    TABLES_WANTED,
     UsageError,
     add_quiet,
+    column_names,
     examples,
     load_catalog,
     load_inventory,
@@ -35,11 +39,12 @@ from ._output import RowProgress, count, counted, rate, say, status
 if TYPE_CHECKING:
     from distributed import Client
 
+    from ..batch import JobReport, JobSpec
     from ..inventory import Inventory
 
 __all__ = ["COMMANDS", "BatchCommand", "add_batch_commands", "add_build", "run_batch"]
 
-INDEX_HELP = "a saved index (yunpei-match build) or a directory of parquet tables"
+INDEX_HELP = INDEX_WANTED
 
 
 @dataclass(frozen=True)
@@ -133,8 +138,9 @@ COMMANDS = (
         "batch: the parts that fit each request's vehicle or VIN",
         "Answer a parquet file (or directory) of requests with the parts that fit: vehicle_id "
         "and/or vin (a null vehicle_id falls back to the VIN), optional category (null = every "
-        "category) and request_id. One result row per (request, vehicle, part): row, "
-        "request_id, vehicle_id, part_id, brand, part_number, category.",
+        "category) and request_id. One result row per (request, vehicle, part): row, the "
+        "kept request columns (request_id, vin), vehicle_id, part_id, brand, part_number, "
+        "category.",
         (
             f"yunpei-match fitment {S} --requests {S}/requests.parquet --out out/fitment.parquet",
             "yunpei-match fitment out/index --requests requests/ --out out/parts --dask local:2",
@@ -221,19 +227,7 @@ def add_batch_arguments(parser: argparse.ArgumentParser, command: BatchCommand) 
         metavar="PATH",
         help=f"the {command.source}: a parquet file or a directory of them",
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        required=command.batch_only,
-        metavar="PATH",
-        help="the results parquet (a directory of parts with --dask)",
-    )
-    parser.add_argument(
-        "--rejects",
-        type=Path,
-        metavar="PATH",
-        help="rejected rows with their reason (default: OUT with .rejects.parquet)",
-    )
+    _add_outputs(parser, required=command.batch_only)
     parser.add_argument(
         "--batch-size",
         type=positive_int,
@@ -249,6 +243,32 @@ def add_batch_arguments(parser: argparse.ArgumentParser, command: BatchCommand) 
         "(tcp://host:8786) or local[:N] for N local worker processes",
     )
     add_quiet(parser)
+
+
+def _add_outputs(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """--out, --rejects and --keep: what a batch command writes."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=required,
+        metavar="PATH",
+        help="the results: parquet, or CSV when the name ends in .csv (with --dask, a "
+        "directory of parquet parts)",
+    )
+    parser.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="PATH",
+        help="rejected rows with their reason (default: OUT with .rejects.parquet, or "
+        ".rejects.csv for a CSV OUT)",
+    )
+    parser.add_argument(
+        "--keep",
+        type=column_names,
+        metavar="COLUMNS",
+        help="request columns to copy to every result row, comma-separated (default: the "
+        "id-like ones: *_id, vin, category; --keep= for none)",
+    )
 
 
 def add_batch_commands(commands: argparse._SubParsersAction) -> None:
@@ -283,7 +303,11 @@ def run_batch(
         The report, and the inventory the job used when it ran here (a stock job without
         ``--dask``), for commands that say more (``source --baskets``).
     """
+    from ..batch import JobSpec
+
     options = {name: getattr(args, name) for name in command.options}
+    if args.keep is not None:
+        options["keep"] = args.keep
     index = args.index if command.needs_index else Path()
     spec = JobSpec(command.job, index, stock=getattr(args, "stock", None), options=options)
     source = getattr(args, command.source)
@@ -298,6 +322,8 @@ def run_batch(
 def _run_here(
     args: argparse.Namespace, command: BatchCommand, spec: JobSpec, source: Path
 ) -> tuple[JobReport, Inventory | None]:
+    from ..batch import run_job
+
     index = Path(spec.index)
     catalog = load_catalog(index, quiet=args.quiet) if command.needs_index else None
     inventory = None
@@ -319,16 +345,18 @@ def _run_here(
 def print_report(report: JobReport, command: BatchCommand) -> None:
     """What the job did: rows in, answered, rejected and why, rows out, time; the files."""
     noun = command.noun
+    written = report.result_rows / report.seconds if report.seconds else float("inf")
     say(
         f"{command.name}: {counted(report.input_rows, noun)}, {count(report.accepted)} answered, "
         f"{count(report.rejected)} rejected -> {counted(report.result_rows, 'rows')} "
-        f"in {report.seconds:.3f} s ({rate(report.rows_per_second)} {noun}/s)"
+        f"in {report.seconds:.3f} s ({rate(report.rows_per_second)} {noun}/s, "
+        f"{rate(written)} rows written/s)"
     )
     if report.empty:
         say(f"empty answers: {count(report.empty)} {noun} answered with no rows")
-    if report.reasons:
-        reasons = report.reasons.items()
-        say("rejected: " + ", ".join(f"{reason} {count(n)}" for reason, n in reasons))
+    # The count before a colon, the reason after it: a reason may end with a number itself.
+    for reason, n in report.reasons.items():
+        say(f"rejected {count(n)}: {reason}")
     say(f"results: {report.output}")
     if report.rejects is not None:
         say(f"rejects: {report.rejects}")
@@ -344,6 +372,8 @@ def _run_on_dask(
         raise UsageError(f"{spec.index} does not exist: give a saved index (yunpei-match build)")
     if not source.exists():
         raise UsageError(f"{command.source} not found: {source}")
+    if any(p is not None and p.suffix.lower() == ".csv" for p in (args.out, args.rejects)):
+        raise UsageError("--dask writes directories of parquet parts: CSV is for a local run")
     try:
         from ..distributed import run_on_dask
     except ImportError:
@@ -396,7 +426,7 @@ def _local_workers(address: str) -> int:
     if not n:
         return os.cpu_count() or 1
     if not n.isdigit() or int(n) < 1:
-        raise UsageError(f"--dask local:N needs N >= 1 worker processes, got {address!r}")
+        raise UsageError(f"--dask local:N needs N >= 1 worker processes, got {show(address)}")
     return int(n)
 
 
@@ -428,7 +458,7 @@ def add_build(commands: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    catalog = load_catalog(args.catalog, quiet=args.quiet)
+    catalog = load_catalog(args.catalog, quiet=args.quiet, wanted=TABLES_WANTED)
     started = time.perf_counter()
     with status(f"saving the index to {args.out}", quiet=args.quiet):
         path = catalog.save(args.out)

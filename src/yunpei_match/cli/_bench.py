@@ -2,7 +2,10 @@
 
 Each workload runs a few times and the median is printed, as the command line would run it:
 the catalogue built from parquet, saved and memory-mapped back, and each batch job streaming a
-parquet file to a parquet file (reading, answering and writing all count). It is a quick look,
+parquet file to a parquet file (reading, answering and writing all count). A job's rate is
+given per input row and per row written: one fitment request is answered by every part of its
+category that fits the vehicle, dozens of rows, so requests/s alone says little. ``--data DIR``
+times a directory ``yunpei-match synth`` wrote instead of generating one. It is a quick look,
 not the comparison: ``benchmarks/compare.py`` runs the same work through numpy, polars, DuckDB,
 SQLite and plain Python and checks the answers agree.
 """
@@ -17,27 +20,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow.parquet as pq
-
-from .. import synth
-from ..batch import (
-    FitmentJob,
-    Job,
-    NearestStockedJob,
-    NumberLookupJob,
-    NumberSearchJob,
-    OffersJob,
-    SourcingJob,
-    VinDecodeJob,
-    run_job,
-)
-from ..catalog import Catalog
-from ..inventory import Inventory
-from ._common import add_quiet, examples, non_negative_int, positive_int
+from ._common import UsageError, add_quiet, examples, non_negative_int, positive_int
 from ._output import count, print_table, rate, say, status
-from ._synth import DEFAULT_ROWS, write_synthetic
+from ._synth import DEFAULT_ROWS
+
+if TYPE_CHECKING:
+    from ..batch import Job
 
 __all__ = ["add_bench"]
 
@@ -45,9 +35,14 @@ SEARCH_SHARE = 0.01  # typo search is ~100x the work of an exact lookup
 SLOW_SHARE = 0.2  # sourcing and offers visit many warehouses per row
 
 
+#: The files of a synth directory that bench reads, besides the catalogue's tables.
+INPUTS = ("requests", "numbers", "vins", "orders", "stock")
+
+
 @dataclass
 class Step:
-    """One timed workload: ``run`` does it once; ``rows`` of ``unit`` each time."""
+    """One timed workload: ``run`` does it once; ``rows`` of ``unit`` each time. A batch job's
+    ``run`` returns its :class:`JobReport`, whose result rows are the rows written."""
 
     name: str
     rows: int
@@ -67,10 +62,18 @@ def add_bench(commands: argparse._SubParsersAction) -> None:
         epilog=examples(
             "yunpei-match bench",
             "yunpei-match bench --scale M --repeats 5",
+            "yunpei-match synth out/S --scale S && yunpei-match bench --data out/S",
             "python benchmarks/compare.py --scale S   # the side-by-side comparison",
         ),
     )
-    parser.add_argument("--scale", choices=list(synth.SCALES), default="S")
+    data = parser.add_mutually_exclusive_group()
+    data.add_argument("--scale", choices=list(DEFAULT_ROWS), help="generate (default: S)")
+    data.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="time a directory written by yunpei-match synth instead of generating one",
+    )
     parser.add_argument(
         "--rows",
         type=positive_int,
@@ -83,9 +86,7 @@ def add_bench(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--repeats", type=positive_int, default=3, help="runs of each workload (default: 3)"
     )
-    parser.add_argument(
-        "--seed", type=non_negative_int, default=0, help="seed of the catalogue (default: 0)"
-    )
+    parser.add_argument("--seed", type=non_negative_int, help="seed of the catalogue (default: 0)")
     add_quiet(parser)
     parser.set_defaults(run=_bench)
 
@@ -93,20 +94,64 @@ def add_bench(commands: argparse._SubParsersAction) -> None:
 def _bench(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="yunpei-bench-") as tmp:
         root = Path(tmp)
-        started = time.perf_counter()
-        with status(f"generating scale {args.scale}", quiet=args.quiet):
-            written = write_synthetic(root / "catalog", args.scale, seed=args.seed, rows=args.rows)
-        say(f"scale {args.scale}: generated in {time.perf_counter() - started:.2f} s")
-        results = [_time(step, args.repeats, args.quiet) for step in _steps(root, written)]
-    print_table(results, title=f"yunpei-match bench, scale {args.scale}: medians of {args.repeats}")
+        if args.data is not None:
+            data, written, what = args.data, _synth_files(args), f"data {args.data}"
+        else:
+            from ._synth_inputs import write_synthetic
+
+            data, scale = root / "catalog", args.scale or "S"
+            started = time.perf_counter()
+            with status(f"generating scale {scale}", quiet=args.quiet):
+                written = write_synthetic(data, scale, seed=args.seed or 0, rows=args.rows)
+            say(f"scale {scale}: generated in {time.perf_counter() - started:.2f} s")
+            what = f"scale {scale}"
+        steps = _steps(root, data, written)
+        results = [_time(step, args.repeats, args.quiet) for step in steps]
+    print_table(results, title=f"yunpei-match bench, {what}: medians of {args.repeats}")
+    scale = "" if args.data is not None else f" --scale {args.scale or 'S'}"
     say(
         "side by side with numpy, polars, DuckDB, SQLite and plain Python: "
-        f"python benchmarks/compare.py --scale {args.scale}"
+        f"python benchmarks/compare.py{scale}"
     )
 
 
-def _steps(root: Path, written: dict[str, tuple[Path, int]]) -> list[Step]:
-    data = root / "catalog"
+def _synth_files(args: argparse.Namespace) -> dict[str, tuple[Path, int]]:
+    """The inputs of a synth directory with their row counts; refuses what is not one."""
+    if args.rows is not None or args.seed is not None:
+        raise UsageError("--rows and --seed are for generated data, not --data DIR")
+    if not args.data.is_dir():
+        raise UsageError(f"{args.data} is not a directory written by yunpei-match synth")
+    written = {}
+    for name in INPUTS:
+        path = args.data / f"{name}.parquet"
+        if not path.is_file():
+            raise UsageError(
+                f"{args.data} has no {path.name}: give a directory written by yunpei-match "
+                f"synth (yunpei-match synth {args.data} --scale S)"
+            )
+        written[name] = (path, _row_count(path))
+    return written
+
+
+def _row_count(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _steps(root: Path, data: Path, written: dict[str, tuple[Path, int]]) -> list[Step]:
+    from ..batch import (
+        FitmentJob,
+        NearestStockedJob,
+        NumberLookupJob,
+        NumberSearchJob,
+        OffersJob,
+        SourcingJob,
+        VinDecodeJob,
+    )
+    from ..catalog import Catalog
+    from ..inventory import Inventory
+
     files = {name: written[name] for name in ("requests", "numbers", "vins", "orders")}
     files["search"] = _head(files["numbers"][0], root / "search.parquet", SEARCH_SHARE)
     files["sourcing"] = _head(files["orders"][0], root / "sourcing.parquet", SLOW_SHARE)
@@ -137,11 +182,15 @@ def _steps(root: Path, written: dict[str, tuple[Path, int]]) -> list[Step]:
 
 
 def _job_run(make: Callable[[], Job], source: Path, out: Path) -> Callable[[], Any]:
+    from ..batch import run_job
+
     return lambda: run_job(make(), source, out)
 
 
 def _head(path: Path, to: Path, share: float) -> tuple[Path, int]:
     """The first ``share`` of a parquet file, written to ``to`` (at least 10 rows)."""
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path)
     n = min(table.num_rows, max(10, int(table.num_rows * share)))
     pq.write_table(table.slice(0, n), to)
@@ -154,13 +203,16 @@ def _time(step: Step, repeats: int, quiet: bool) -> dict[str, Any]:
         if not quiet:
             print(f"bench: {step.name} ({k + 1}/{repeats})", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        step.run()
+        report = step.run()
         seconds.append(time.perf_counter() - started)
     median = statistics.median(seconds)
+    written = getattr(report, "result_rows", None)  # a batch job's JobReport
     return {
         "workload": step.name,
         "rows": count(step.rows),
         "median": f"{median * 1e3:.1f} ms" if median < 1 else f"{median:.2f} s",
         "rate": f"{rate(step.rows / median)} {step.unit}/s" if median > 0 else "-",
+        "rows written": None if written is None else count(written),
+        "written/s": None if written is None or median <= 0 else f"{rate(written / median)} rows/s",
         "best": f"{min(seconds) * 1e3:.1f} ms" if min(seconds) < 1 else f"{min(seconds):.2f} s",
     }

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from ..batch import open_catalog
+from ..errors import show
 from ._output import say, status
 
 if TYPE_CHECKING:
@@ -19,10 +19,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AT_HELP",
+    "TABLES_WANTED",
     "Parser",
     "UsageError",
     "add_quiet",
     "at_position",
+    "column_names",
     "examples",
     "load_catalog",
     "load_inventory",
@@ -33,7 +35,10 @@ __all__ = [
 ]
 
 REGIONS = ("cn", "na", "eu", "any")
-AT_HELP = "the shop, in degrees (a negative latitude as --at=-33.87,151.21)"
+INDEX_WANTED = "a saved index (yunpei-match build) or a directory of parquet tables"
+TABLES_WANTED = "a directory of parquet tables (vehicles, parts, fitments, ...)"
+AT_HELP = "the shop, in degrees (e.g. 22.99,113.70 or -33.87,151.21)"
+NEGATIVE_NUMBERS = re.compile(r"^-\d*\.?\d+(,\s*-?\d*\.?\d+)*$")
 
 
 class UsageError(Exception):
@@ -59,6 +64,9 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", Formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # argparse takes a word starting with "-" for an option unless it looks like one
+        # negative number; a shop south or west of zero is two numbers, -33.87,151.21.
+        self._negative_number_matcher = NEGATIVE_NUMBERS
 
     def error(self, message: str) -> NoReturn:
         print(f"yunpei-match: error: {message} (see '{self.prog} --help')", file=sys.stderr)
@@ -101,7 +109,7 @@ def _whole(text: str, *, least: int) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {show(text)}") from None
     if value < least:
         raise argparse.ArgumentTypeError(f"expected a number >= {least}, got {value}")
     return value
@@ -111,7 +119,7 @@ def non_negative_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {show(text)}") from None
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
     return value
@@ -124,13 +132,25 @@ def at_position(text: str) -> tuple[float, float]:
         lat, lon = (float(p) for p in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected LAT,LON in degrees (e.g. 22.99,113.70), got {text!r}"
+            f"expected LAT,LON in degrees (e.g. 22.99,113.70), got {show(text)}"
         ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise argparse.ArgumentTypeError(
-            f"latitude must be in [-90, 90] and longitude in [-180, 180], got {text!r}"
+            f"latitude must be in [-90, 90] and longitude in [-180, 180], got {show(text)}"
         )
     return lat, lon
+
+
+def column_names(text: str) -> list[str]:
+    """``"basket_id, shop_id"`` -> ``["basket_id", "shop_id"]``; ``""`` -> ``[]``."""
+    names = [name.strip() for name in text.split(",")]
+    if names == [""]:
+        return []
+    if "" in names:
+        raise argparse.ArgumentTypeError(
+            f"expected column names separated by commas, got {show(text)}"
+        )
+    return names
 
 
 def part_with_qty(text: str) -> tuple[str, int]:
@@ -143,23 +163,27 @@ def part_with_qty(text: str) -> tuple[str, int]:
     if not colon:
         return text, 1
     if not part:
-        raise argparse.ArgumentTypeError(f"{text!r} has a quantity but no part_id before it")
+        raise argparse.ArgumentTypeError(f"{show(text)} has a quantity but no part_id before it")
     if not re.fullmatch(r"-?[0-9]+", qty):
         raise argparse.ArgumentTypeError(
-            f"the quantity of {text!r} must be a whole number >= 1, got {qty!r}"
+            f"the quantity of {show(text)} must be a whole number >= 1, got {show(qty)}"
         )
     if int(qty) < 1:
-        raise argparse.ArgumentTypeError(f"the quantity of {text!r} must be >= 1, got {int(qty)}")
+        raise argparse.ArgumentTypeError(
+            f"the quantity of {show(text)} must be >= 1, got {int(qty)}"
+        )
     return part, int(qty)
 
 
-def load_catalog(path: Path, *, verbose: bool = True, quiet: bool = False) -> Catalog:
-    """A saved index memory-mapped, or a parquet directory built; says which and how long."""
+def load_catalog(
+    path: Path, *, verbose: bool = True, quiet: bool = False, wanted: str = INDEX_WANTED
+) -> Catalog:
+    """A saved index memory-mapped, or a parquet directory built; says which and how long.
+    ``wanted`` says what the command takes, for the message when ``path`` does not exist."""
     if not path.exists():
-        raise UsageError(
-            f"{path} does not exist: give a saved index (yunpei-match build) "
-            "or a directory of parquet tables"
-        )
+        raise UsageError(f"{path} does not exist: give {wanted}")
+    from ..batch import open_catalog
+
     saved = (path / "manifest.json").exists()
     started = time.perf_counter()
     with status(f"{'loading' if saved else 'building'} the catalogue from {path}", quiet=quiet):

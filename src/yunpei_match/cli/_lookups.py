@@ -14,11 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from ..errors import UnknownIdError
-from ..vin import VinDecoding, decode_vin, explain_vin, home_region, validate_vin
+from ..errors import UnknownIdError, show
 from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
 from ._common import (
     AT_HELP,
@@ -34,7 +30,10 @@ from ._common import (
 from ._output import print_fields, print_table, say
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from ..catalog import Catalog
+    from ..vin import VinDecoding
 
 __all__ = ["add_lookups"]
 
@@ -90,7 +89,7 @@ def _fit(args: argparse.Namespace) -> None:
     except UnknownIdError:
         if len(re.sub(r"[\s.\-]", "", args.vehicle)) != 17:
             raise UsageError(
-                f"{args.vehicle!r} is neither a vehicle_id of the catalogue "
+                f"{show(args.vehicle)} is neither a vehicle_id of the catalogue "
                 f"({len(catalog.vehicle_ids):,} vehicles) nor a VIN"
             ) from None
         _fit_vin(catalog, args, what)
@@ -105,7 +104,7 @@ def _fit_vin(catalog: Catalog, args: argparse.Namespace, what: str) -> None:
     _check_vin(args.vehicle, args.region)
     vehicles = catalog.vins.vehicles_for_vin(args.vehicle, region=args.region)
     if not vehicles.num_rows:
-        raise UsageError(f"no vehicle of the catalogue matches VIN {args.vehicle!r}")
+        raise UsageError(f"no vehicle of the catalogue matches VIN {show(args.vehicle)}")
     parts = catalog.fitment.parts_for_vin(
         args.vehicle, category=args.category, position=args.position, region=args.region
     )
@@ -165,20 +164,20 @@ def _number(args: argparse.Namespace) -> None:
     if args.search:
         hits = numbers.search(args.number, max_edits=args.max_edits, limit=args.limit)
         if not hits.num_rows:
-            say(f"no number within {args.max_edits} edits of {args.number!r}")
+            say(f"no number within {args.max_edits} edits of {show(args.number)}")
             return
-        print_table(hits, title=f"numbers within {args.max_edits} edits of {args.number!r}")
+        print_table(hits, title=f"numbers within {args.max_edits} edits of {show(args.number)}")
         return
     rows = numbers.lookup(args.number, brand=args.brand)
     if not rows.num_rows:
-        brand = f" of brand {args.brand!r}" if args.brand is not None else ""
+        brand = f" of brand {show(args.brand)}" if args.brand is not None else ""
         raise UsageError(
-            f"number {args.number!r}{brand} is not in the catalogue; "
+            f"number {show(args.number)}{brand} is not in the catalogue; "
             "try --search for the numbers within a few typos"
         )
-    title = f"{args.number!r}: {_parts(rows.num_rows)}"
+    title = f"{show(args.number)}: {_parts(rows.num_rows)}"
     if any(rows.column("via_supersession").to_pylist()):
-        title += f"; superseded, the newest number is {numbers.latest(args.number)!r}"
+        title += f"; superseded, the newest number is {show(numbers.latest(args.number))}"
     print_table(rows, title=title)
 
 
@@ -205,6 +204,8 @@ def _add_vin(commands: argparse._SubParsersAction) -> None:
 
 
 def _vin(args: argparse.Namespace) -> None:
+    from ..vin import decode_vin, explain_vin
+
     d = decode_vin(args.vin, region=args.region)
     vehicles = None
     if args.index is not None and d.valid:
@@ -248,6 +249,8 @@ def _brand(d: VinDecoding, vehicles: pa.Table | None) -> str | None:
 
 def _check_vin(vin: str, region: str) -> None:
     """Raise UsageError saying, in words, why ``vin`` is invalid under ``region``, if it is."""
+    from ..vin import explain_vin, home_region, validate_vin
+
     verdict = validate_vin(vin, region=region)
     if verdict.valid:
         return
@@ -256,7 +259,7 @@ def _check_vin(vin: str, region: str) -> None:
     lines = explain_vin(vin, region=region)[: -1 if home else None]
     hint = f"; the {home} rules accept it: run with --region {home}" if home else ""
     raise UsageError(
-        f"VIN {verdict.vin!r} is invalid under the {region} rules: {'; '.join(lines)}{hint}"
+        f"VIN {show(verdict.vin)} is invalid under the {region} rules: {'; '.join(lines)}{hint}"
     )
 
 
@@ -321,6 +324,8 @@ def _where(args: argparse.Namespace) -> None:
         reach = f" within {args.max_km:g} km" if args.max_km is not None else ""
         say(f"no warehouse{reach} holds {args.qty} of {args.part}{alternatives}")
         return
+    import pyarrow.compute as pc
+
     sites = inventory.warehouses
     site = sites.filter(pc.equal(sites.column("warehouse_id"), offer.warehouse_id))
     place = site.select([c for c in ("name", "city", "kind") if c in site.column_names])

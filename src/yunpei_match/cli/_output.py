@@ -3,7 +3,8 @@
 Answers go to stdout, progress and status to stderr. Each stream is looked at when something is
 printed: on a terminal, rich draws tables and live progress bars; otherwise (a pipe, a file, a
 CI log) tables are plain aligned text and progress is a line every few seconds, so logs stay
-readable and greppable.
+readable and greppable. rich's console, tables and bars are imported when first drawn, and
+pyarrow never: a command that prints no table (``--help``) loads neither.
 """
 
 from __future__ import annotations
@@ -13,22 +14,13 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pyarrow as pa
 from rich.cells import cell_len
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from rich.progress import Progress
 
 __all__ = [
     "RowProgress",
@@ -101,7 +93,7 @@ def print_table(
     columns: Sequence[str] | None = None,
 ) -> None:
     """A small table on stdout: rich on a terminal, aligned plain text otherwise."""
-    if isinstance(table, pa.Table):
+    if not isinstance(table, Sequence):  # a pyarrow Table, told apart without importing pyarrow
         rows, names = table.to_pylist(), table.column_names
     else:
         rows = list(table)
@@ -110,6 +102,9 @@ def print_table(
     cells = [[cell(row.get(name)) for name in columns] for row in rows]
     numeric = [_numeric(rows, name) for name in columns]
     if is_terminal(sys.stdout):
+        from rich.console import Console
+        from rich.table import Table
+
         grid = Table(title=title, title_justify="left", title_style="bold")
         for name, right in zip(columns, numeric, strict=True):
             grid.add_column(name, justify="right" if right else "left")
@@ -126,6 +121,9 @@ def print_fields(fields: Sequence[tuple[str, Any]], *, title: str | None = None)
     """Named values, one a line: a borderless two-column table."""
     pairs = [(name, cell(value)) for name, value in fields]
     if is_terminal(sys.stdout):
+        from rich.console import Console
+        from rich.table import Table
+
         grid = Table(title=title, title_justify="left", title_style="bold", show_header=False)
         grid.add_column(style="bold")
         grid.add_column()
@@ -173,24 +171,10 @@ def status(message: str, *, quiet: bool = False) -> Iterator[None]:
     if quiet or not is_terminal(sys.stderr):
         yield
         return
+    from rich.console import Console
+
     with Console(file=sys.stderr).status(message):
         yield
-
-
-class _RowsColumn(ProgressColumn):
-    """``1,200,000 / 10,000,000 rows``."""
-
-    def render(self, task: Task) -> Text:
-        total = "?" if task.total is None else count(int(task.total))
-        return Text(f"{count(int(task.completed))} / {total} rows")
-
-
-class _RateColumn(ProgressColumn):
-    """``3.1 M rows/s`` over the last seconds."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{rate(speed)} rows/s")
 
 
 class RowProgress:
@@ -219,15 +203,9 @@ class RowProgress:
     def __enter__(self) -> RowProgress:
         self._started = self._printed = time.perf_counter()
         if not self.quiet and is_terminal(sys.stderr):
-            self._bar = Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                _RowsColumn(),
-                _RateColumn(),
-                TimeRemainingColumn(),
-                TimeElapsedColumn(),
-                console=Console(file=sys.stderr),
-            )
+            from ._bar import rows_bar
+
+            self._bar = rows_bar(sys.stderr)
             self._bar.start()
             self._task = self._bar.add_task(self.name, total=None)
         return self

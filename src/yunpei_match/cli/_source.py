@@ -14,10 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
-
-from ..batch import open_source
-from ..errors import UnknownIdError
+from ..errors import UnknownIdError, show
 from ._batch import (
     BatchCommand,
     add_batch_arguments,
@@ -140,6 +137,8 @@ def _source(args: argparse.Namespace) -> None:
 
 def _print_baskets(args: argparse.Namespace, inventory: Inventory | None) -> None:
     """The baskets' fill rate within each tier but the slowest."""
+    from ..batch import open_source
+
     if inventory is None:  # the job ran on Dask: the baskets are measured here
         catalog = load_catalog(args.index, quiet=args.quiet)
         inventory = load_inventory(catalog, args.index, args.stock)
@@ -154,7 +153,10 @@ def _print_baskets(args: argparse.Namespace, inventory: Inventory | None) -> Non
 
 def print_sourcing(output: Path) -> None:
     """Fill rate, shipments, substitutes and tiers of the plans written (file or directory)."""
-    frame = pl.scan_parquet(output / "*.parquet" if output.is_dir() else output)
+    import polars as pl  # here, not at the top: every command's start-up would pay for it
+
+    scan = pl.scan_csv if output.suffix.lower() == ".csv" else pl.scan_parquet
+    frame = scan(output / "*.parquet" if output.is_dir() else output)
     per_order = frame.group_by("order_id").agg(
         pl.col("warehouse_id").cast(pl.String).drop_nulls().n_unique().alias("shipments"),
         pl.col("filled").all().alias("complete"),
@@ -187,7 +189,7 @@ def print_sourcing(output: Path) -> None:
 def _one_order(args: argparse.Namespace) -> None:
     if args.at is None:
         raise UsageError("--part needs --at LAT,LON: where the shop is")
-    for name in ("out", "baskets", "dask", "rejects"):
+    for name in ("out", "baskets", "dask", "rejects", "keep"):
         if getattr(args, name) is not None:
             raise UsageError(f"--{name} is for a file of orders (--orders), not one order")
     catalog = load_catalog(args.index, verbose=False, quiet=args.quiet)
@@ -196,7 +198,8 @@ def _one_order(args: argparse.Namespace) -> None:
             catalog.part_ids.code(part)
         except UnknownIdError:
             raise UsageError(
-                f"--part {part!r}: not a part_id of the catalogue ({len(catalog.part_ids):,} parts)"
+                f"--part {show(part)}: not a part_id of the catalogue "
+                f"({len(catalog.part_ids):,} parts)"
             ) from None
     inventory = load_inventory(catalog, args.index, args.stock, verbose=False)
     lat, lon = args.at
