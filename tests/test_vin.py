@@ -18,7 +18,7 @@ import pytest
 
 from yunpei_match import _reference_vin, _vin, vin
 from yunpei_match._wmi import wmi_tables
-from yunpei_match.cli._synth import vins as synthetic_vins
+from yunpei_match.cli._synth_inputs import vins as synthetic_vins
 from yunpei_match.errors import ColumnTypeError, DataError
 from yunpei_match.vin import decode_vin, decode_vins, explain_vin, validate_vin, validate_vins
 
