@@ -29,7 +29,7 @@ import pyarrow as pa
 import rapidfuzz
 from rapidfuzz.distance import Levenshtein
 
-from ._ids import IdDictionary, as_string_array, string_buffers
+from ._ids import IdDictionary, as_string_array, check_text, string_buffers
 from ._number_index import OE, number_keys
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
@@ -50,6 +50,8 @@ def normalize_number(number: str) -> str:
     ------
     ColumnTypeError
         If ``number`` is not a string.
+    DataError
+        If ``number`` holds a lone surrogate (it is not valid Unicode text).
 
     Examples
     --------
@@ -58,9 +60,8 @@ def normalize_number(number: str) -> str:
     >>> normalize_number("ｗ　７１２／９５")
     'W71295'
     """
-    if not isinstance(number, str):
-        raise ColumnTypeError(f"a part number must be a string, got {type(number).__name__}")
-    return str(number_keys(pa.array([number], pa.string()))[0].as_py())
+    text = check_text(number, "a part number")
+    return str(number_keys(pa.array([text], pa.string()))[0].as_py())
 
 
 def normalize_numbers(numbers: Any) -> pa.Array:
@@ -245,7 +246,7 @@ class NumberIndex:
         ['Mann-Filter']
         """
         code = self._code(number)
-        links = self._links_of(code, brand)
+        links = self._links_of(code, None if brand is None else check_text(brand, "brand"))
         return self._rows(*links)
 
     def _links_of(self, code: int, brand: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -396,9 +397,9 @@ class NumberIndex:
         >>> hits.column("number")[0].as_py(), hits.column("distance")[0].as_py()
         ('W 712/95', 2)
         """
-        if not isinstance(number, str):
-            raise ColumnTypeError(f"a part number must be a string, got {type(number).__name__}")
-        rows = self.search_many([number], max_edits=max_edits, limit=limit)
+        rows = self.search_many(
+            [check_text(number, "a part number")], max_edits=max_edits, limit=limit
+        )
         return rows.drop_columns(["request_index"])
 
     def search_many(self, numbers: Any, *, max_edits: int = 2, limit: int | None = 5) -> pa.Table:

@@ -42,6 +42,7 @@ __all__ = ["DeliveryTiers", "TierRule"]
 
 MAX_RULES = 32  # one bit each in the kernels' per-line rule masks
 MAX_KINDS = 8  # one bit each in a rule's kind mask
+WAREHOUSE_KINDS = ("front", "central")  # same-city front warehouse, distribution centre
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,9 @@ def _guarded(
     while True:
         try:
             batch = next(batches)
+            # A damaged file can decode to arrays that break their own invariants (dictionary
+            # indices past the dictionary, offsets past the data): caught here, not in a check.
+            batch.validate(full=True)
         except StopIteration:
             return
         except (pa.ArrowInvalid, OSError) as exc:

@@ -22,7 +22,15 @@ from .._stock_tables import MAX_QTY, check_max_km
 from ..errors import DataError
 from ..offers import _check_limit, offers_many
 from ..sourcing import MAX_NODES, _check_cap
-from ._checks import Verdicts, blank_mask, check_ids, null_mask, positions, quantities
+from ._checks import (
+    Verdicts,
+    blank_mask,
+    check_ids,
+    float_values,
+    null_mask,
+    positions,
+    quantities,
+)
 from ._jobs import categories, request_vehicles
 from ._runner import Job
 
@@ -422,12 +430,7 @@ def _check_orders(table: pa.Table, codes: np.ndarray, verdicts: Verdicts) -> Non
     usable = codes >= 0
     n_orders = int(codes.max(initial=-1)) + 1
     slot = np.where(usable, codes, n_orders)  # lines without an order share a last, unused slot
-    lat, lon = (
-        np.nan_to_num(table.column(n).cast(pa.float64()).to_numpy(zero_copy_only=False))
-        if table.num_rows
-        else np.empty(0)
-        for n in ("lat", "lon")
-    )
+    lat, lon = (np.nan_to_num(float_values(table.column(n))) for n in ("lat", "lon"))
     fine = usable & verdicts.accepted
     moved = np.zeros(n_orders + 1, bool)
     for values in (lat, lon):
