@@ -227,13 +227,11 @@ def test_string_queries(
         typed(inventory.stock_of, value)
         typed(inventory.nearest_stocked, value, *SHOP)
         typed(
-            catalog.offers,
-            vehicle_id=value,
-            category="oil filter",
-            lat=SHOP[0],
-            lon=SHOP[1],
-            inventory=inventory,
+            catalog.offers, vin=value, category=value, lat=SHOP[0], lon=SHOP[1], inventory=inventory
         )
+        typed(inventory.source_order, {"part_id": ["P1"]}, *SHOP, within=value)
+        typed(inventory.fill_rate, {**REQUESTS, "vehicle_id": [value] * 3}, within=value)
+        typed(ym.TierRule, value, 1, kinds=(value,), categories=(value,))
 
 
 @SETTINGS
@@ -260,6 +258,9 @@ def test_numeric_arguments(
     typed(inventory.nearest_stocked, "P1", lat, lon)
     typed(inventory.nearest_stocked, "P1", *SHOP, qty=qty, max_km=max_km)
     typed(inventory.source_order, {"part_id": ["P1"], "qty": [1]}, lat, lon, max_km=max_km)
+    typed(inventory.catalog.numbers.search, "W 712", max_edits=qty, limit=max_km)
+    typed(inventory.source_order, {"part_id": ["P1"]}, *SHOP, max_shipments=qty)
+    typed(ym.TierRule, "x", lat, max_km=max_km)
     typed(
         inventory.catalog.offers,
         vehicle_id="V1",

@@ -16,7 +16,7 @@ import pytest
 
 import yunpei_match as ym
 from yunpei_match.errors import ColumnTypeError, DataError, YunpeiMatchError
-from yunpei_match.tiers import DeliveryTiers
+from yunpei_match.tiers import DeliveryTiers, TierRule
 
 Columns = dict[str, list[Any]]
 
@@ -255,3 +255,13 @@ def test_warehouse_kind_is_trimmed_and_case_folded(kind: str) -> None:
     offer = inventory.nearest_stocked("P1", *SHOP)
     assert offer is not None and offer.warehouse_id == "W-DG"
     assert offer.tier == DeliveryTiers.default().tier_of("front", offer.km) == "1-3h"
+
+
+def test_tier_rule_kinds_follow_the_warehouse_kind_rule() -> None:
+    assert TierRule("1-3h", 3, max_km=50, kinds=(" FRONT",)).kinds == ("front",)
+    raises(
+        lambda: TierRule("1-3h", 3, kinds=("front", "store")),
+        DataError,
+        ValueError,
+        r"^TierRule\.kinds must name 'front' or 'central', got 'store'$",
+    )
