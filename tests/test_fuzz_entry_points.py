@@ -35,7 +35,7 @@ from yunpei_match.batch import (
 )
 
 SETTINGS = settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -296,7 +296,7 @@ def _jobs(catalog: ym.Catalog, inventory: ym.Inventory) -> list[Any]:
     ]
 
 
-@settings(SETTINGS, max_examples=30)
+@settings(SETTINGS, max_examples=25)
 @given(data=st.data())
 def test_batch_jobs_on_a_file(
     catalog: ym.Catalog, inventory: ym.Inventory, tmp_path: Path, data: st.DataObject
@@ -323,3 +323,14 @@ def test_batch_jobs_on_damaged_files(samples_dir: Path, tmp_path: Path) -> None:
         source = tmp_path / f"damaged{attempt}.parquet"
         source.write_bytes(bytes(damaged))
         typed(run_job, FitmentJob(catalog), source, tmp_path / "out.parquet")
+
+
+def test_batch_job_on_a_file_whose_column_name_is_not_utf8(
+    catalog: ym.Catalog, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.parquet"
+    pq.write_table(pa.table({"vehicle_id": ["V1"], "request_id": ["R1"]}), good, store_schema=False)
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(good.read_bytes().replace(b"request_id", b"request\xff\xfeX"))
+    with pytest.raises(ym.DataError, match=r"^requests: cannot read .*damaged\.parquet: 'utf-8'"):
+        run_job(FitmentJob(catalog), damaged, tmp_path / "out.parquet")

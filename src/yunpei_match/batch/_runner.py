@@ -251,6 +251,11 @@ class JobReport:
         return self.input_rows / self.seconds if self.seconds else float("inf")
 
 
+# What reading a damaged parquet file raises: a bad footer, an encoding value no reader knows, a
+# column name that is not UTF-8.
+UNREADABLE = (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeDecodeError)
+
+
 def open_source(
     source: str | Path | Sequence[str | Path] | ds.Dataset,
     *,
@@ -277,13 +282,15 @@ def open_source(
             raise MissingTableError(f"{table} file not found: {path}")
     read_options = ds.ParquetReadOptions(dictionary_columns=list(dictionary_columns))
     try:
-        return ds.dataset(
+        dataset = ds.dataset(
             [str(p) for p in paths]
             if len(paths) != 1 or Path(paths[0]).is_file()
             else str(paths[0]),
             format=ds.ParquetFileFormat(read_options=read_options),
         )
-    except (pa.ArrowInvalid, OSError) as exc:
+        dataset.schema.names  # noqa: B018 (decodes the column names, which may not be UTF-8)
+        return dataset
+    except UNREADABLE as exc:
         raise DataError(f"{table}: cannot read {source}: {exc}") from None
 
 
@@ -308,7 +315,7 @@ def _batches(
         try:
             source = dataset.filesystem.open_input_file(path)
             reader = pq.ParquetFile(source, read_dictionary=read, pre_buffer=False)
-        except (pa.ArrowInvalid, OSError) as exc:
+        except UNREADABLE as exc:
             raise DataError(f"{table}: cannot read {path}: {exc}") from None
         with source:
             for batch in _guarded(reader.iter_batches(batch_size=batch_size), table, path):
@@ -326,7 +333,7 @@ def _guarded(
             batch.validate(full=True)
         except StopIteration:
             return
-        except (pa.ArrowInvalid, OSError) as exc:
+        except UNREADABLE as exc:
             raise DataError(f"{table}: cannot read {path}: {exc}") from None
         yield batch
 
