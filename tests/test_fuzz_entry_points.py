@@ -10,6 +10,8 @@ The catalogue and inventory are built once for the module, so the file runs in s
 from __future__ import annotations
 
 import contextlib
+import datetime
+import decimal
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -122,9 +125,32 @@ numbers = st.one_of(
 values = st.one_of(texts, numbers, st.none())
 
 
+def arrow_columns(n: int) -> list[pa.Array]:
+    """Columns of ``n`` rows in Arrow types and layouts a caller might hand over."""
+    return [
+        pa.array(["P1"] * n, pa.string_view()),
+        pa.array(["V1"] * n, pa.large_string()),
+        pa.array([b"\xff"] * n, pa.binary()),
+        pa.array([["P1"]] * n),
+        pa.array([{"a": 1}] * n),
+        pa.array([decimal.Decimal("1.5")] * n),
+        pa.array([datetime.date(2020, 1, 1)] * n),
+        pa.array([2**64 - 1] * n, pa.uint64()),
+        pa.array([1.0] * n, pa.float32()),
+        pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int8()), pa.array(["P1"])),
+        pa.DictionaryArray.from_arrays(pa.nulls(n, pa.int32()), pa.array(["P1"])),
+        pa.array([1] * n).dictionary_encode(),
+        pc.run_end_encode(pa.array(["P1"] * n)),
+        pa.nulls(n),
+    ]
+
+
 @st.composite
-def columns(draw: st.DrawFn, n: int) -> list[Any]:
-    """``n`` values: all text, all numbers, or a mix (the pandas object column case)."""
+def columns(draw: st.DrawFn, n: int) -> list[Any] | pa.Array:
+    """``n`` values: all text, all numbers, a mix (the pandas object column case), or an
+    Arrow column of another type or layout."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(st.sampled_from(arrow_columns(n)))
     kind = draw(st.sampled_from([texts, numbers, values]))
     return draw(st.lists(kind, min_size=n, max_size=n))
 
@@ -133,7 +159,7 @@ def columns(draw: st.DrawFn, n: int) -> list[Any]:
 def mutated(draw: st.DrawFn, base: Columns, extra: tuple[str, ...] = ()) -> Any:
     """``base`` with one column's values replaced (or added), in one of the accepted forms,
     perhaps with a column name repeated or every row dropped."""
-    table = {name: list(column) for name, column in base.items()}
+    table: dict[str, Any] = {name: list(column) for name, column in base.items()}
     n = len(next(iter(table.values())))
     name = draw(st.sampled_from(sorted({*table, *extra})))
     table[name] = draw(columns(n))

@@ -265,3 +265,40 @@ def test_tier_rule_kinds_follow_the_warehouse_kind_rule() -> None:
         ValueError,
         r"^TierRule\.kinds must name 'front' or 'central', got 'store'$",
     )
+
+
+def test_string_views_and_run_end_encoded_columns_are_read_as_plain_ones() -> None:
+    """pyarrow can neither take nor sort these layouts; the build does both to every column."""
+    views = pa.table({**PARTS, "part_id": pa.array(PARTS["part_id"], pa.string_view())})
+    notes = pa.compute.run_end_encode(pa.array(["a", "a"]))
+    catalog = build(parts=views.append_column("note", notes))
+    assert catalog.parts.column("part_id").to_pylist() == ["P2", "P1"]
+    assert catalog.parts.column("note").type == pa.string()
+
+
+OFFER_REQUEST: Columns = {
+    "vehicle_id": ["V1"],
+    "category": ["oil filter"],
+    "lat": [SHOP[0]],
+    "lon": [SHOP[1]],
+}
+
+
+@pytest.mark.parametrize(
+    ("qty", "shown"),
+    [
+        (pa.array([2**62 + 1], pa.int64()), "4611686018427387905"),
+        (pa.array([2**64 - 1], pa.uint64()), "18446744073709551615"),
+    ],
+    ids=["past-the-limit", "uint64-max"],
+)
+def test_requests_qty_past_the_limit_says_so(
+    inventory: ym.Inventory, qty: pa.Array, shown: str
+) -> None:
+    requests = pa.table({**OFFER_REQUEST, "qty": qty})
+    raises(
+        lambda: inventory.catalog.offers_many(requests, inventory=inventory),
+        DataError,
+        ValueError,
+        rf"^requests\.qty must be <= 4611686018427387904, got {shown} at row 0$",
+    )

@@ -35,6 +35,8 @@ __all__ = [
     "string_column",
 ]
 
+INT64_MAX = 2**63 - 1
+
 
 def as_table(data: Any, table: str) -> pa.Table:
     """Coerce ``data`` to a pyarrow Table, or raise ColumnTypeError naming ``table``.
@@ -63,7 +65,26 @@ def as_table(data: Any, table: str) -> pa.Table:
             f"columns, got {type(data).__name__}"
         )
     _check_names(result, table)
+    if any(_plain(column) is not column for column in result.columns):
+        result = pa.Table.from_arrays(
+            [_plain(column) for column in result.columns], names=result.column_names
+        )
     return result
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``column`` in a layout every compute kernel takes: string and binary views and run-end
+    encoding are expanded, since pyarrow can neither take nor sort them and the build does
+    both to every column it keeps."""
+    arrow_type = column.type
+    if pa.types.is_run_end_encoded(arrow_type):
+        decoded = [pc.run_end_decode(chunk) for chunk in column.chunks]
+        return _plain(pa.chunked_array(decoded, arrow_type.value_type))
+    if pa.types.is_string_view(arrow_type):
+        return column.cast(pa.string())
+    if pa.types.is_binary_view(arrow_type):
+        return column.cast(pa.binary())
+    return column
 
 
 def _check_names(data: pa.Table, table: str) -> None:
@@ -277,6 +298,8 @@ def int_column(
         raise ColumnTypeError(f"{table}.{name} must hold integers, got {column.type}")
     # Range checks run before the cast to int64, which would fail on huge unsigned values.
     unsigned = pa.types.is_unsigned_integer(column.type)
+    if unsigned:
+        high = INT64_MAX if high is None else min(high, INT64_MAX)
     for bound, bad, words in ((low, pc.less, ">="), (high, pc.greater, "<=")):
         if bound is None or (unsigned and bound <= 0 and words == ">="):
             continue

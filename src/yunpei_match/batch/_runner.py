@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .._tables import is_string_type
+from .._tables import as_table, is_string_type
 from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError
 from ._checks import Verdicts
 from ._sink import Sink
@@ -153,7 +153,7 @@ class Job:
             ``row``; and the rejects: the input columns of the rejected rows plus ``row``
             (int64) and ``reason`` (string).
         """
-        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        table = as_table(batch, self.table)  # string views expanded: pyarrow cannot take them
         rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
         return self._answer(table, rows)
 

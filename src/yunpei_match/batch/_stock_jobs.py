@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._stock_tables import MAX_QTY, check_max_km
+from .._tables import as_table
 from ..errors import DataError
 from ..offers import _check_limit, offers_many
 from ..sourcing import MAX_NODES, _check_cap
@@ -326,7 +327,7 @@ class SourcingJob(Job):
     def process(
         self, batch: pa.RecordBatch | pa.Table, first_row: int
     ) -> tuple[pa.Table, pa.Table]:
-        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        table = as_table(batch, self.table)  # string views expanded: pyarrow cannot take them
         rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
         if self._held is not None:
             table = pa.concat_tables([self._held[0], table])
