@@ -121,6 +121,12 @@ TABLE_ERRORS = [
         id="mixed-object-array",
     ),
     pytest.param(
+        lambda: build(vehicles={**VEHICLES, "year": [2019, 2020j]}),
+        ColumnTypeError,
+        r"^vehicles\.year cannot hold complex values, got 2020j at row 1$",
+        id="value-arrow-cannot-hold",
+    ),
+    pytest.param(
         lambda: build(vehicles=repeated(VEHICLES, "vehicle_id")),
         DataError,
         r"^vehicles\.vehicle_id must be one column, got 2 columns of that name "

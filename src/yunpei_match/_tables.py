@@ -137,9 +137,9 @@ def _culprit(values: Any, what: str, failure: Exception, strings: bool) -> Yunpe
             arrow_type = pa.array([value]).type
         except UnicodeError:
             return DataError(f"{what} must be valid Unicode text, got {show(value)} at row {row}")
-        except (pa.ArrowException, OverflowError):
-            return DataError(f"{what} must fit in 64 bits, got {show(value)} at row {row}")
-        except (TypeError, ValueError):
+        except (pa.ArrowException, OverflowError, TypeError, ValueError):
+            if isinstance(value, int):
+                return DataError(f"{what} must fit in 64 bits, got {show(value)} at row {row}")
             return ColumnTypeError(
                 f"{what} cannot hold {type(value).__name__} values, got {show(value)} at row {row}"
             )

@@ -238,6 +238,13 @@ class NumberIndex:
             number it is comes first, then the parts listing it as an OE number; then the same
             for the newest number of its chain. Empty when nothing matches.
 
+        Raises
+        ------
+        ColumnTypeError
+            If ``number`` or ``brand`` is not a string.
+        DataError
+            If ``number`` or ``brand`` holds a lone surrogate (it is not valid Unicode text).
+
         Examples
         --------
         >>> import yunpei_match as ym
@@ -389,6 +396,13 @@ class NumberIndex:
             Numbers are ordered by distance, then by key, so the order never depends on how
             the catalogue was built.
 
+        Raises
+        ------
+        ColumnTypeError
+            If ``number`` is not a string.
+        DataError
+            If ``number`` holds a lone surrogate (it is not valid Unicode text).
+
         Examples
         --------
         >>> import yunpei_match as ym
@@ -447,6 +461,8 @@ class NumberIndex:
         ------
         UnknownIdError
             If the catalogue does not know the number at all.
+        ColumnTypeError, DataError
+            If ``number`` is not a string, or holds a lone surrogate.
 
         Examples
         --------
