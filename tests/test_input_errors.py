@@ -7,14 +7,17 @@ the message, which names the table or argument, the column, the row and the valu
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import yunpei_match as ym
+from yunpei_match.batch import VinDecodeJob, run_job
 from yunpei_match.errors import ColumnTypeError, DataError, YunpeiMatchError
 from yunpei_match.tiers import DeliveryTiers, TierRule
 
@@ -307,4 +310,15 @@ def test_requests_qty_past_the_limit_says_so(
         DataError,
         ValueError,
         rf"^requests\.qty must be <= 4611686018427387904, got {shown} at row 0$",
+    )
+
+
+def test_batch_size_past_int64_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "vins.parquet"
+    pq.write_table(pa.table({"vin": ["LFV2A21K6A3092399"]}), source)
+    raises(
+        lambda: run_job(VinDecodeJob(), source, tmp_path / "out.parquet", batch_size=2**63),
+        DataError,
+        ValueError,
+        r"^batch_size must be <= 9223372036854775807, got 9223372036854775808$",
     )

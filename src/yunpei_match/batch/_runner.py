@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .._tables import as_table, is_string_type
+from .._tables import INT64_MAX, as_table, is_string_type, show
 from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError
 from ._checks import Verdicts
 from ._sink import Sink
@@ -505,4 +505,6 @@ def _check_batch_size(batch_size: Any) -> int:
         raise ColumnTypeError(f"batch_size must be an int, got {type(batch_size).__name__}")
     if batch_size < 1:
         raise DataError(f"batch_size must be >= 1, got {batch_size}")
+    if batch_size > INT64_MAX:  # the readers take an int64
+        raise DataError(f"batch_size must be <= {INT64_MAX}, got {show(int(batch_size))}")
     return int(batch_size)
