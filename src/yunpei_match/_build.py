@@ -45,7 +45,7 @@ MAX_POSITIONS = 65535  # 2**16 positions x 2**15 quantities x 2**31 notes fit a 
 def encode_vehicles(vehicles: pa.Table) -> pa.Table:
     """Validate the vehicles table and return it sorted by vehicle_id (the code order)."""
     require_columns(vehicles, "vehicles", VEHICLE_COLUMNS)
-    ids = string_column(vehicles, "vehicles", "vehicle_id")
+    ids = string_column(vehicles, "vehicles", "vehicle_id", blank=False)
     check_unique(ids, "vehicles", "vehicle_id")
     columns = {
         "vehicle_id": ids.cast(pa.string()),
@@ -64,11 +64,13 @@ def encode_vehicles(vehicles: pa.Table) -> pa.Table:
 def encode_parts(parts: pa.Table) -> tuple[pa.Table, pa.Array, npt.NDArray[np.int32]]:
     """Validate parts; return them in code order, the sorted categories and category starts."""
     require_columns(parts, "parts", PART_COLUMNS)
-    ids = string_column(parts, "parts", "part_id")
+    ids = string_column(parts, "parts", "part_id", blank=False)
     check_unique(ids, "parts", "part_id")
     columns = {"part_id": ids.cast(pa.string())}
     for name in PART_COLUMNS[1:]:
-        columns[name] = string_column(parts, "parts", name).cast(pa.string())
+        # A blank category is refused like a blank id: it names no run a query could ask for.
+        blank = name != "category"
+        columns[name] = string_column(parts, "parts", name, blank=blank).cast(pa.string())
     columns["universal"] = _universal_column(parts)
     table = parts.select([c for c in parts.column_names if c not in columns])
     for position, (name, column) in enumerate(columns.items()):

@@ -17,10 +17,10 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from . import _core
-from ._tables import show, string_column
+from ._tables import as_column, is_string_type, show, string_column
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
-__all__ = ["IdDictionary", "OnUnknown", "as_string_array", "string_buffers"]
+__all__ = ["IdDictionary", "OnUnknown", "as_string_array", "check_text", "string_buffers"]
 
 OnUnknown = Literal["raise", "skip"]
 
@@ -33,36 +33,45 @@ def as_string_array(values: Any, what: str) -> pa.ChunkedArray:
     """
     if isinstance(values, str | bytes):
         raise ColumnTypeError(f"{what} must be a sequence of ids, got the single string {values!r}")
-    if isinstance(values, pa.Array):
-        values = pa.chunked_array([values])
-    elif not isinstance(values, pa.ChunkedArray):
-        module = type(values).__module__
-        if module.startswith("polars") and hasattr(values, "to_arrow"):
-            values = pa.chunked_array([values.to_arrow()])
-        elif module.startswith("pandas"):
-            values = pa.chunked_array([pa.Array.from_pandas(values)])
-        else:
-            try:
-                values = pa.chunked_array(
-                    [pa.array(values if isinstance(values, np.ndarray) else list(values))]
-                )
-            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as exc:
-                raise ColumnTypeError(f"{what} must hold strings: {exc}") from None
+    module = type(values).__module__
+    if module.startswith("polars") and hasattr(values, "to_arrow"):
+        values = pa.chunked_array([values.to_arrow()])
+    elif not isinstance(values, pa.Array | pa.ChunkedArray | np.ndarray) and not module.startswith(
+        "pandas"
+    ):
+        try:
+            values = list(values)
+        except TypeError:
+            raise ColumnTypeError(
+                f"{what} must hold strings, got {type(values).__name__}"
+            ) from None
+    values = as_column(values, what, strings=True)
     dictionary = pa.types.is_dictionary(values.type)
     value_type = values.type.value_type if dictionary else values.type
     if pa.types.is_null(value_type):
         return values.cast(pa.string())
-    if not (
-        pa.types.is_string(value_type)
-        or pa.types.is_large_string(value_type)
-        or pa.types.is_string_view(value_type)
-    ):
+    if not is_string_type(value_type):
         raise ColumnTypeError(f"{what} must hold strings, got {values.type}")
     if not pa.types.is_string(value_type):
         values = values.cast(
             pa.dictionary(values.type.index_type, pa.string()) if dictionary else pa.string()
         )
     return values
+
+
+def check_text(value: Any, what: str) -> str:
+    """A string argument, checked: ColumnTypeError if it is not a str, DataError if it holds a
+    lone surrogate (no UTF-8 encoding exists, so it can name nothing in the catalogue)."""
+    if not isinstance(value, str):
+        raise ColumnTypeError(f"{what} must be a string, got {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(
+            f"{what} must be valid Unicode text, got {show(value)} (a lone surrogate at "
+            f"position {exc.start})"
+        ) from None
+    return value
 
 
 def string_buffers(array: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
@@ -118,9 +127,7 @@ class IdDictionary:
 
     def code(self, value: str) -> int:
         """Code of one id; raise UnknownIdError if the catalogue does not have it."""
-        if not isinstance(value, str):
-            raise ColumnTypeError(f"{self.column} must be a string, got {type(value).__name__}")
-        code = self.lookup_table().find(value.encode("utf-8", "surrogatepass"))
+        code = self.lookup_table().find(check_text(value, self.column).encode("utf-8"))
         if code < 0:
             raise UnknownIdError(
                 f"{self.column} {show(value)} is not in the catalogue ({len(self):,} {self.plural})"

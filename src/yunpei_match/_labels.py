@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 import rapidfuzz
 from rapidfuzz import fuzz
 
-from ._ids import OnUnknown, as_string_array
+from ._ids import OnUnknown, as_string_array, check_text
 from ._tables import show
-from .errors import ColumnTypeError, DataError, DuplicateIdError, UnknownIdError
+from .errors import DataError, DuplicateIdError, UnknownIdError
 
 __all__ = ["Labels", "category_names", "label_key"]
 
@@ -85,9 +85,7 @@ class Labels:
 
     def code(self, value: str) -> int:
         """Label code of one value; raise UnknownIdError (with suggestions) if none matches."""
-        if not isinstance(value, str):
-            raise ColumnTypeError(f"{self.what} must be a string, got {type(value).__name__}")
-        code = self._find(value)
+        code = self._find(check_text(value, self.what))
         if code < 0:
             raise UnknownIdError(self._message(value))
         return code

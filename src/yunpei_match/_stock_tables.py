@@ -27,6 +27,7 @@ from ._tables import (
     string_column,
 )
 from .errors import ColumnTypeError, DataError, DuplicateIdError
+from .tiers import WAREHOUSE_KINDS
 
 __all__ = [
     "OrderLines",
@@ -73,23 +74,20 @@ def encode_warehouses(data: Any, kernels: ModuleType) -> Warehouses:
     """Check the warehouses table and number its rows in space (Z-order), then by id."""
     table = as_table(data, "warehouses")
     require_columns(table, "warehouses", ("warehouse_id", "lat", "lon"))
-    ids = string_column(table, "warehouses", "warehouse_id").cast(pa.string())
+    ids = string_column(table, "warehouses", "warehouse_id", blank=False).cast(pa.string())
     check_unique(ids, "warehouses", "warehouse_id")
     lat = float_column(table, "warehouses", "lat", low=-90.0, high=90.0)
     lon = float_column(table, "warehouses", "lon", low=-180.0, high=180.0)
-    if "kind" in table.column_names:
-        kind = string_column(table, "warehouses", "kind").cast(pa.string())
-    else:
-        kind = pa.chunked_array([pa.array([DEFAULT_KIND] * table.num_rows, pa.string())])
+    kind = _kind_column(table)
     kinds = tuple(sorted(set(pc.unique(kind).to_pylist())))
-    if len(kinds) > 8:
-        raise DataError(f"warehouses.kind has {len(kinds)} distinct kinds; at most 8 are allowed")
     by_id = pc.sort_indices(pc.sort_indices(ids)).to_numpy()  # each row's rank by id
     cluster = spatial_clusters(lat, lon)
     order = np.lexsort((by_id, z_order(lat, lon), cluster))
     kind_codes = pc.index_in(kind, value_set=pa.array(kinds, pa.string())).to_numpy()
     table = table.set_column(table.column_names.index("warehouse_id"), "warehouse_id", ids)
-    if "kind" not in table.column_names:
+    if "kind" in table.column_names:
+        table = table.set_column(table.column_names.index("kind"), "kind", kind)
+    else:
         table = table.append_column("kind", kind)
     sorted_ids = ids.take(order).combine_chunks()
     return Warehouses(
@@ -101,6 +99,23 @@ def encode_warehouses(data: Any, kernels: ModuleType) -> Warehouses:
         kinds=kinds,
         cluster=np.ascontiguousarray(cluster[order], np.int32),
     )
+
+
+def _kind_column(table: pa.Table) -> pa.ChunkedArray:
+    """``kind`` trimmed and case-folded (``"FRONT "`` is front), or DataError at the first
+    other value: a misspelt kind would silently take the slower tier of a central warehouse."""
+    if "kind" not in table.column_names:
+        return pa.chunked_array([pa.array([DEFAULT_KIND] * table.num_rows, pa.string())])
+    raw = string_column(table, "warehouses", "kind").cast(pa.string())
+    kind = pc.utf8_lower(pc.utf8_trim_whitespace(raw))
+    unknown = pc.invert(pc.is_in(kind, value_set=pa.array(WAREHOUSE_KINDS, pa.string())))
+    if pc.any(unknown).as_py():
+        row = int(pc.index(unknown, True).as_py())
+        raise DataError(
+            f"warehouses.kind must be {' or '.join(map(repr, WAREHOUSE_KINDS))} (case and "
+            f"surrounding spaces aside), got {show(raw[row].as_py())} at row {row}"
+        )
+    return kind
 
 
 WAREHOUSES_PER_CLUSTER = 8
@@ -221,22 +236,17 @@ def _quantities(table: pa.Table, what: str) -> npt.NDArray[np.int64]:
 
 def check_position(lat: Any, lon: Any) -> tuple[float, float]:
     """A shop position given as two numbers, checked; DataError or ColumnTypeError if bad."""
-    values = []
-    for name, value, limit in (("lat", lat, 90.0), ("lon", lon, 180.0)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise ColumnTypeError(f"{name} must be a number, got {type(value).__name__}")
-        if not -limit <= float(value) <= limit:
-            raise DataError(f"{name} must be within [{-limit:g}, {limit:g}], got {value!r}")
-        values.append(float(value))
-    return values[0], values[1]
+    return _number("lat", lat, -90.0, 90.0), _number("lon", lon, -180.0, 180.0)
 
 
 def check_qty(qty: Any) -> int:
-    """A quantity: an int >= 1."""
+    """A quantity: an int in ``[1, MAX_QTY]``."""
     if isinstance(qty, bool) or not isinstance(qty, (int, np.integer)):
         raise ColumnTypeError(f"qty must be an int, got {type(qty).__name__}")
-    if not 1 <= qty <= MAX_QTY:
+    if qty < 1:
         raise DataError(f"qty must be >= 1, got {qty}")
+    if qty > MAX_QTY:
+        raise DataError(f"qty must be <= {MAX_QTY}, got {show(int(qty))}")
     return int(qty)
 
 
@@ -244,8 +254,20 @@ def check_max_km(max_km: Any) -> float:
     """``max_km`` as a float (inf for None); DataError if negative or NaN."""
     if max_km is None:
         return float("inf")
-    if isinstance(max_km, bool) or not isinstance(max_km, (int, float, np.number)):
-        raise ColumnTypeError(f"max_km must be a number or None, got {type(max_km).__name__}")
-    if not max_km >= 0:
-        raise DataError(f"max_km must be >= 0, got {max_km!r}")
-    return float(max_km)
+    return _number("max_km", max_km, 0.0, float("inf"), expected="a number or None")
+
+
+def _number(name: str, value: Any, low: float, high: float, expected: str = "a number") -> float:
+    """A real number argument within ``[low, high]`` as a float; bools, NaN and other types
+    are refused. An int too large for a float counts as infinite (it is out of any finite
+    range, and within an unbounded one)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ColumnTypeError(f"{name} must be {expected}, got {type(value).__name__}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf") if value > 0 else float("-inf")
+    if not low <= number <= high:
+        bounds = f">= {low:g}" if high == float("inf") else f"within [{low:g}, {high:g}]"
+        raise DataError(f"{name} must be {bounds}, got {show(value)}")
+    return number

@@ -256,11 +256,12 @@ class Catalog:
         Raises
         ------
         MissingColumnError, DataError, DuplicateIdError
-            For a missing column, a null or out-of-range value, a repeated id, or two
-            categories that differ only in case, width or spacing (queries could not tell
-            them apart).
+            For a missing column, a null or out-of-range value, a blank (empty or whitespace
+            only) ``vehicle_id``, ``part_id`` or ``category``, a value Arrow cannot hold (a
+            lone surrogate), a column name used twice, a repeated id, or two categories that
+            differ only in case, width or spacing (queries could not tell them apart).
         ColumnTypeError
-            For a column of the wrong type.
+            For a column of the wrong type, or one mixing types (ints and strings).
         UnknownIdError
             For a fitment naming a vehicle or part that is not in the tables.
 

@@ -165,7 +165,8 @@ class Inventory:
             Parts are looked up in it; its interchange groups give the substitutes.
         warehouses : table-like
             ``warehouse_id``, ``lat``, ``lon`` (degrees), optional ``kind`` (``"front"`` or
-            ``"central"``; ``"central"`` when absent), ``name``, ``city``, ``province``.
+            ``"central"``, trimmed and case-folded; ``"central"`` when absent), ``name``,
+            ``city``, ``province``.
         stock : table-like
             ``warehouse_id``, ``part_id``, ``qty`` (an integer >= 0): one row per
             (warehouse, part).
@@ -180,8 +181,9 @@ class Inventory:
         Raises
         ------
         MissingColumnError, ColumnTypeError, DataError
-            For a missing column, a wrong type, a null, a coordinate out of range or a
-            negative quantity; the message names the table, column, row and value.
+            For a missing column, a wrong type, a null, a blank ``warehouse_id``, an unknown
+            ``kind``, a coordinate out of range or a negative quantity; the message names the
+            table, column, row and value.
         DuplicateIdError
             For a repeated warehouse id or two stock rows of one (warehouse, part).
         UnknownIdError

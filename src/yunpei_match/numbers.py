@@ -29,7 +29,7 @@ import pyarrow as pa
 import rapidfuzz
 from rapidfuzz.distance import Levenshtein
 
-from ._ids import IdDictionary, as_string_array, string_buffers
+from ._ids import IdDictionary, as_string_array, check_text, string_buffers
 from ._labels import Labels
 from ._number_index import OE, number_keys
 from .errors import ColumnTypeError, DataError, UnknownIdError, show
@@ -51,6 +51,8 @@ def normalize_number(number: str) -> str:
     ------
     ColumnTypeError
         If ``number`` is not a string.
+    DataError
+        If ``number`` holds a lone surrogate (it is not valid Unicode text).
 
     Examples
     --------
@@ -59,9 +61,8 @@ def normalize_number(number: str) -> str:
     >>> normalize_number("ｗ　７１２／９５")
     'W71295'
     """
-    if not isinstance(number, str):
-        raise ColumnTypeError(f"a part number must be a string, got {type(number).__name__}")
-    return str(number_keys(pa.array([number], pa.string()))[0].as_py())
+    text = check_text(number, "a part number")
+    return str(number_keys(pa.array([text], pa.string()))[0].as_py())
 
 
 def normalize_numbers(numbers: Any) -> pa.Array:
@@ -237,6 +238,10 @@ class NumberIndex:
 
         Raises
         ------
+        ColumnTypeError
+            If ``number`` or ``brand`` is not a string.
+        DataError
+            If ``number`` or ``brand`` holds a lone surrogate (it is not valid Unicode text).
         UnknownIdError
             If no part or OE number of the catalogue has ``brand`` (the message lists the
             known brands, or the closest ones).
@@ -248,8 +253,9 @@ class NumberIndex:
         >>> numbers.lookup("w71295").column("brand").to_pylist()[:1]
         ['Mann-Filter']
         """
+        code = self._code(number)
         brand_code = None if brand is None else self._brands_known().code(brand)
-        return self._rows(*self._links_of(self._code(number), brand_code))
+        return self._rows(*self._links_of(code, brand_code))
 
     def _brands_known(self) -> Labels:
         """Every brand of a part or an OE number, matched by label key."""
@@ -399,6 +405,13 @@ class NumberIndex:
             Numbers are ordered by distance, then by key, so the order never depends on how
             the catalogue was built.
 
+        Raises
+        ------
+        ColumnTypeError
+            If ``number`` is not a string.
+        DataError
+            If ``number`` holds a lone surrogate (it is not valid Unicode text).
+
         Examples
         --------
         >>> import yunpei_match as ym
@@ -407,9 +420,9 @@ class NumberIndex:
         >>> hits.column("number")[0].as_py(), hits.column("distance")[0].as_py()
         ('W 712/95', 2)
         """
-        if not isinstance(number, str):
-            raise ColumnTypeError(f"a part number must be a string, got {type(number).__name__}")
-        rows = self.search_many([number], max_edits=max_edits, limit=limit)
+        rows = self.search_many(
+            [check_text(number, "a part number")], max_edits=max_edits, limit=limit
+        )
         return rows.drop_columns(["request_index"])
 
     def search_many(self, numbers: Any, *, max_edits: int = 2, limit: int | None = 5) -> pa.Table:
@@ -457,6 +470,8 @@ class NumberIndex:
         ------
         UnknownIdError
             If the catalogue does not know the number at all.
+        ColumnTypeError, DataError
+            If ``number`` is not a string, or holds a lone surrogate.
 
         Examples
         --------

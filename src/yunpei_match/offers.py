@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._ids import as_string_array
-from ._stock_tables import OrderLines, check_position, check_qty
+from ._stock_tables import MAX_QTY, OrderLines, check_position, check_qty
 from ._tables import as_table, float_column, int_column, require_columns, show
 from .errors import ColumnTypeError, DataError, UnknownIdError
 
@@ -294,7 +294,7 @@ def _request_vehicles(catalog: Catalog, table: pa.Table) -> tuple[np.ndarray, np
 def _quantities(table: pa.Table) -> npt.NDArray[np.int64]:
     if "qty" not in table.column_names:
         return np.ones(table.num_rows, np.int64)
-    return int_column(table, "requests", "qty", low=1).to_numpy().astype(np.int64)
+    return int_column(table, "requests", "qty", low=1, high=MAX_QTY).to_numpy().astype(np.int64)
 
 
 def _one_line(lat: float, lon: float, qty: int) -> OrderLines:

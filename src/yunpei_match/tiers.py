@@ -43,6 +43,17 @@ __all__ = ["DeliveryTiers", "TierRule"]
 
 MAX_RULES = 32  # one bit each in the kernels' per-line rule masks
 MAX_KINDS = 8  # one bit each in a rule's kind mask
+WAREHOUSE_KINDS = ("front", "central")  # same-city front warehouse, distribution centre
+
+
+def _warehouse_kind(kind: str) -> str:
+    """A kind as warehouses' ``kind`` is read: trimmed and case-folded, front or central."""
+    folded = kind.strip().casefold()
+    if folded not in WAREHOUSE_KINDS:
+        raise DataError(
+            f"TierRule.kinds must name {' or '.join(map(repr, WAREHOUSE_KINDS))}, got {kind!r}"
+        )
+    return folded
 
 
 @dataclass(frozen=True)
@@ -58,7 +69,8 @@ class TierRule:
     max_km : float, default inf
         The rule applies to warehouses at most this far from the shop.
     kinds : tuple of str, optional
-        Warehouse kinds it applies to (``"front"``, ``"central"``); all when None.
+        Warehouse kinds it applies to (``"front"``, ``"central"``; trimmed and case-folded, as
+        the warehouses' ``kind``); all when None.
     categories : tuple of str, optional
         Part categories it applies to; all when None. Matched as queries match categories
         (case, width and spacing ignored): ``"Brake Pads"`` covers ``"brake pads"``.
@@ -66,8 +78,8 @@ class TierRule:
     Raises
     ------
     DataError
-        For an empty name, a negative or NaN ``hours`` or ``max_km``, or an empty kind or
-        category list.
+        For an empty name, a negative or NaN ``hours`` or ``max_km``, an empty kind or
+        category list, or a kind other than ``"front"`` and ``"central"``.
     """
 
     tier: str
@@ -92,6 +104,8 @@ class TierRule:
                     f"TierRule.{name} must be None or a non-empty tuple of strings, got {value!r}"
                 )
             object.__setattr__(self, name, tuple(value))
+        if self.kinds is not None:
+            object.__setattr__(self, "kinds", tuple(map(_warehouse_kind, self.kinds)))
 
     def applies(self, kind: str, km: float, category: str | None) -> bool:
         """Whether the rule covers a warehouse of ``kind`` at ``km`` for ``category``."""

@@ -17,6 +17,7 @@ __all__ = [
     "Verdicts",
     "blank_mask",
     "check_ids",
+    "float_values",
     "null_mask",
     "positions",
     "quantities",
@@ -115,14 +116,22 @@ def check_ids(table: pa.Table, name: str, verdicts: Verdicts) -> pa.ChunkedArray
     return column
 
 
+def float_values(column: pa.ChunkedArray) -> npt.NDArray[np.float64]:
+    """A numeric column as float64, nulls as NaN."""
+    if not len(column):
+        return np.empty(0, np.float64)
+    # Unsafe: an integer past 2**53 rounds to a float, and such a position is out of range.
+    values = column.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+    return np.asarray(values, np.float64)
+
+
 def positions(table: pa.Table, verdicts: Verdicts) -> tuple[np.ndarray, np.ndarray]:
     """``lat`` and ``lon`` as float64; nulls, NaN and values out of range rejected."""
     values = []
     for name, limit in (("lat", 90.0), ("lon", 180.0)):
         column = table.column(name)
         verdicts.reject(null_mask(column), f"missing {name}")
-        number = column.cast(pa.float64()).to_numpy(zero_copy_only=False) if len(column) else []
-        number = np.asarray(number, np.float64)
+        number = float_values(column)
         with np.errstate(invalid="ignore"):
             verdicts.reject(~(np.abs(number) <= limit), f"{name} out of range")
         values.append(np.nan_to_num(number))

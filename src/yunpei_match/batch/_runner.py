@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .._tables import is_string_type
+from .._tables import INT64_MAX, as_table, is_string_type
 from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError, show
 from . import DEFAULT_BATCH_ROWS
 from ._checks import Verdicts
@@ -158,7 +158,7 @@ class Job:
             ``row``; and the rejects: the input columns of the rejected rows plus ``row``
             (int64) and ``reason`` (string).
         """
-        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        table = as_table(batch, self.table)  # string views expanded: pyarrow cannot take them
         rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
         return self._answer(table, rows)
 
@@ -296,6 +296,11 @@ class JobReport:
         return self.input_rows / self.seconds if self.seconds else float("inf")
 
 
+# What reading a damaged parquet file raises: a bad footer, an encoding value no reader knows, a
+# column name that is not UTF-8.
+UNREADABLE = (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeDecodeError)
+
+
 def open_source(
     source: str | Path | Sequence[str | Path] | ds.Dataset,
     *,
@@ -322,13 +327,15 @@ def open_source(
             raise MissingTableError(f"{table} file not found: {path}")
     read_options = ds.ParquetReadOptions(dictionary_columns=list(dictionary_columns))
     try:
-        return ds.dataset(
+        dataset = ds.dataset(
             [str(p) for p in paths]
             if len(paths) != 1 or Path(paths[0]).is_file()
             else str(paths[0]),
             format=ds.ParquetFileFormat(read_options=read_options),
         )
-    except (pa.ArrowInvalid, OSError) as exc:
+        dataset.schema.names  # noqa: B018 (decodes the column names, which may not be UTF-8)
+        return dataset
+    except UNREADABLE as exc:
         raise DataError(f"{table}: cannot read {source}: {exc}") from None
 
 
@@ -353,7 +360,7 @@ def _batches(
         try:
             source = dataset.filesystem.open_input_file(path)
             reader = pq.ParquetFile(source, read_dictionary=read, pre_buffer=False)
-        except (pa.ArrowInvalid, OSError) as exc:
+        except UNREADABLE as exc:
             raise DataError(f"{table}: cannot read {path}: {exc}") from None
         with source:
             for batch in _guarded(reader.iter_batches(batch_size=batch_size), table, path):
@@ -366,9 +373,12 @@ def _guarded(
     while True:
         try:
             batch = next(batches)
+            # A damaged file can decode to arrays that break their own invariants (dictionary
+            # indices past the dictionary, offsets past the data): caught here, not in a check.
+            batch.validate(full=True)
         except StopIteration:
             return
-        except (pa.ArrowInvalid, OSError) as exc:
+        except UNREADABLE as exc:
             raise DataError(f"{table}: cannot read {path}: {exc}") from None
         yield batch
 
@@ -556,4 +566,6 @@ def _check_batch_size(batch_size: Any) -> int:
         raise ColumnTypeError(f"batch_size must be an int, got {type(batch_size).__name__}")
     if batch_size < 1:
         raise DataError(f"batch_size must be >= 1, got {batch_size}")
+    if batch_size > INT64_MAX:  # the readers take an int64
+        raise DataError(f"batch_size must be <= {INT64_MAX}, got {show(int(batch_size))}")
     return int(batch_size)

@@ -19,10 +19,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._stock_tables import MAX_QTY, check_max_km
+from .._tables import as_table
 from ..errors import DataError
 from ..offers import _check_limit, offers_many
 from ..sourcing import MAX_NODES, _check_cap
-from ._checks import Verdicts, blank_mask, check_ids, null_mask, positions, quantities
+from ._checks import (
+    Verdicts,
+    blank_mask,
+    check_ids,
+    float_values,
+    null_mask,
+    positions,
+    quantities,
+)
 from ._jobs import categories, request_vehicles
 from ._runner import Job
 
@@ -321,7 +330,7 @@ class SourcingJob(Job):
     def process(
         self, batch: pa.RecordBatch | pa.Table, first_row: int
     ) -> tuple[pa.Table, pa.Table]:
-        table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+        table = as_table(batch, self.table)  # string views expanded: pyarrow cannot take them
         rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
         if self._held is not None:
             table = pa.concat_tables([self._held[0], table])
@@ -425,12 +434,7 @@ def _check_orders(table: pa.Table, codes: np.ndarray, verdicts: Verdicts) -> Non
     usable = codes >= 0
     n_orders = int(codes.max(initial=-1)) + 1
     slot = np.where(usable, codes, n_orders)  # lines without an order share a last, unused slot
-    lat, lon = (
-        np.nan_to_num(table.column(n).cast(pa.float64()).to_numpy(zero_copy_only=False))
-        if table.num_rows
-        else np.empty(0)
-        for n in ("lat", "lon")
-    )
+    lat, lon = (np.nan_to_num(float_values(table.column(n))) for n in ("lat", "lon"))
     fine = usable & verdicts.accepted
     moved = np.zeros(n_orders + 1, bool)
     for values in (lat, lon):
