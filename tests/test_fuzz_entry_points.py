@@ -331,7 +331,10 @@ def test_batch_jobs_on_a_file(
     if not isinstance(table, pa.Table):
         return  # only an Arrow table can be written as the request file
     source = tmp_path / "requests.parquet"
-    pq.write_table(table, source)
+    try:
+        pq.write_table(table, source)
+    except pa.ArrowNotImplementedError:
+        return  # parquet cannot hold the column (run-end encoded): no request file carries it
     for job in _jobs(catalog, inventory):
         typed(run_job, job, source, tmp_path / "out.parquet")
 
