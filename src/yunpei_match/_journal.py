@@ -36,6 +36,7 @@ import weakref
 from pathlib import Path
 from typing import NamedTuple
 
+from . import _wal
 from ._tables import show
 from .errors import JournalError
 
@@ -58,6 +59,7 @@ _TABLES = [
     (b"table", b"journal", b"journal", _SCHEMA[1].encode()),
     (b"index", b"sqlite_autoindex_events_1", b"events", None),
 ]
+_CHECKPOINT_EVERY = 128  # events; bounds the log a crash leaves to check on reopening
 _DAMAGE = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT", "SQLITE_RANGE", "SQLITE_MISMATCH"}
 
 
@@ -98,6 +100,7 @@ class Journal:
         try:
             db.text_factory = bytes  # undecodable text is damage to report, not a crash
             db.execute("PRAGMA locking_mode = EXCLUSIVE")  # one writer, no shared-memory file
+            db.execute("PRAGMA wal_autocheckpoint = 0")  # a log SQLite restarts could be reused
             journal, events = cls._load(path, db, rows, fingerprint)
         except _Damage as exc:
             aside = _move_aside(path)
@@ -121,6 +124,9 @@ class Journal:
         try:
             _begin(db, path, "BEGIN EXCLUSIVE")
             try:
+                problem = _wal.damage(Path(f"{path}-wal"))
+                if problem is not None:
+                    raise _Damage(f"its write-ahead log {path}-wal: {problem}")
                 header, events, chain = _read(db, path)
             finally:
                 db.execute("COMMIT")
@@ -133,7 +139,10 @@ class Journal:
         _check_header(header, path, rows, fingerprint)
         db.execute("PRAGMA journal_mode = WAL")  # a no-op unless the header byte was changed
         db.execute("PRAGMA synchronous = FULL")
-        return cls(path, db, len(events), chain), events
+        journal = cls(path, db, len(events), chain)
+        if _size(Path(f"{path}-wal")):
+            journal._checkpoint()  # a log a crash left, checked: into the database, and emptied
+        return journal, events
 
     def append(self, kind: str, key: bytes | None, payload: bytes) -> None:
         """Write one event durably, or leave the journal as it was and raise ``OSError``.
@@ -157,6 +166,13 @@ class Journal:
             self.broken = f"committing to {self.path} failed ({exc}), with an unknown outcome"
             raise OSError(f"{self.path}: the journal could not be written: {exc}") from exc
         self._seq, self._chain = seq, chain
+        if seq % _CHECKPOINT_EVERY == 0:
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """Fold the log into the database and empty it, so that frames are only appended."""
+        with contextlib.suppress(sqlite3.Error):  # the events are durable in the log anyway
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _undo(self, exc: sqlite3.Error) -> None:
         """Roll back a transaction that failed before its commit; raise what it means."""
@@ -356,18 +372,24 @@ def _move_aside(path: Path) -> Path:
     os.rename(path, aside)
     for suffix in ("-wal", "-journal"):  # SQLite's own logs: moved with it when they hold any
         log = Path(f"{path}{suffix}")
-        if log.exists() and log.stat().st_size:
+        if _size(log):
             os.rename(log, f"{aside}{suffix}")
     _sync_directory(path.parent)
     return aside
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def _remove_if_empty(log: Path) -> bool:
-    """Remove an empty log SQLite left; whether none is left (a log with frames is kept)."""
-    with contextlib.suppress(FileNotFoundError):
-        if log.stat().st_size:
-            return False
-        log.unlink()
+    """Remove an empty log SQLite left, when no connection has it open; whether none is left."""
+    if _size(log):
+        return False
+    log.unlink(missing_ok=True)
     return True
 
 
