@@ -14,6 +14,7 @@ import itertools
 import json
 import random
 import sqlite3
+import zlib
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -194,11 +195,7 @@ NOT_JOURNALS = [
     pytest.param(b"part_id,qty\nP1,3\n", r"not a yunpei_match\.journal file", id="csv"),
     pytest.param(b"\x00" * 40, r"not a yunpei_match\.journal file", id="zeros"),
     pytest.param(b"", r"is empty: a journal never is", id="empty"),
-    pytest.param(
-        b'{"format":"yunpei_match.journal","version":1,"rows":1,"fingerprint":""}\t0\n',
-        r"is a version-1 journal \(JSON lines\); this library reads version 2", id="version-1",
-    ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("data", "message"), NOT_JOURNALS)
@@ -239,6 +236,69 @@ def test_a_journal_has_one_writer_at_a_time(tmp_path: Path) -> None:
     del dropped
     gc.collect()  # a ledger dropped without close lets go of its journal too
     Ledger([1], journal=path).close()
+
+
+# --- version 1 --------------------------------------------------------------------------------
+
+
+def v1_line(record: object) -> bytes:
+    """A line of a version-1 journal: JSON, a tab, its CRC-32 in 8 hex digits."""
+    text = record if isinstance(record, bytes) else json.dumps(record, separators=(",", ":"))
+    text = text.encode() if isinstance(text, str) else text
+    return text + b"\t%08x\n" % zlib.crc32(text)
+
+
+V1_HEADER = {"format": JOURNAL_FORMAT, "version": 1, "rows": 3, "fingerprint": "f"}
+V1_RECORDS = [
+    {"op": "reserve", "order": "A", "rows": [0], "qty": [2]},
+    {"op": "reserve", "order": "B", "rows": [1, 2], "qty": [1, 4]},
+    {"op": "commit", "order": "A"},
+    {"op": "reserve", "order": "C", "rows": [0], "qty": [3]},
+    {"op": "release", "order": "B"},
+    {"op": "reserve", "order": "D", "rows": [2], "qty": [5]},
+]
+
+
+def test_a_version_1_journal_moves_onto_sqlite_and_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "orders.journal"
+    expected = four_orders(tmp_path / "model.journal")
+    data = b"".join(map(v1_line, [V1_HEADER, *V1_RECORDS])) + v1_line({"op": "commit"})[:9]
+    path.write_bytes(data)  # ...and a last line cut short: that write never returned
+    with Ledger([5, 5, 5], journal=path, fingerprint="f") as ledger:
+        assert snapshot(ledger, IDS) == expected
+        ledger.commit("C")
+    assert Path(f"{path}.v1").read_bytes() == data
+    assert [kind for (kind,) in sql(path, "SELECT kind FROM events ORDER BY seq")][-2:] == [
+        "reserve",
+        "commit",
+    ]
+    with Ledger([5, 5, 5], journal=path, fingerprint="f") as reopened:
+        assert reopened.reservation("C").state == "committed"
+
+
+V1_DAMAGE = [
+    pytest.param(lambda lines: [*lines[:-1], lines[-1].replace(b"[5]", b"[6]")],
+                 r"line 7: the record fails its CRC-32 check; .*damaged and was not migrated",
+                 id="last-line-flipped"),
+    pytest.param(lambda lines: [lines[0], v1_line(b"[" * 100_000 + b"]" * 100_000)],
+                 r"line 2 is not a JSON record", id="nested"),
+    pytest.param(lambda lines: [lines[0], v1_line({"op": "ship", "order": "A"})],
+                 r"line 2: .* is not a reserve, release or commit record", id="unknown-op"),
+    pytest.param(lambda lines: [v1_line({**V1_HEADER, "rows": 4}), *lines[1:]],
+                 r"line 1: the version-1 header .* the stock snapshot changed", id="other-stock"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("damage", "message"), V1_DAMAGE)
+def test_a_damaged_version_1_journal_is_refused_and_left_alone(
+    tmp_path: Path, damage: Callable[[list[bytes]], list[bytes]], message: str
+) -> None:
+    path = tmp_path / "orders.journal"
+    data = b"".join(damage([v1_line(record) for record in [V1_HEADER, *V1_RECORDS]]))
+    path.write_bytes(data)
+    with pytest.raises(JournalError, match=message):
+        Ledger([5, 5, 5], journal=path, fingerprint="f")
+    assert path.read_bytes() == data and sorted(tmp_path.iterdir()) == [path]
 
 
 # --- writes that fail -------------------------------------------------------------------------

@@ -4,8 +4,10 @@ SQLite (WAL, ``synchronous=FULL``, one exclusive connection) makes every append 
 durable before it returns and rolls a torn write back by itself. What it cannot tell is that a
 page was damaged after the fact, so every event carries a checksum chained to the one before
 it; opening the journal checks the chain end to end, which catches an altered, deleted, moved
-or lost row. A damaged journal is moved aside, never cut or deleted, and ``JournalError`` says
-where it went. This module knows events, not reservations: see :mod:`yunpei_match.ledger`.
+or lost row, and a write-ahead log a crash left is checked frame by frame before SQLite replays
+it (:mod:`yunpei_match._wal`). A damaged journal is moved aside, never cut or deleted, and
+``JournalError`` says where it went. This module knows events, not reservations: see
+:mod:`yunpei_match.ledger`.
 
 Format version 2 (``PRAGMA application_id`` = ``JOURNAL_APPLICATION_ID``, ``PRAGMA
 user_version`` = ``JOURNAL_VERSION``), in the two tables of ``_SCHEMA``:
@@ -21,7 +23,8 @@ user_version`` = ``JOURNAL_VERSION``), in the two tables of ``_SCHEMA``:
 length, then its bytes): for the header ``format, version, stock_rows, fingerprint`` (numbers
 as ASCII decimals); for event ``n`` ``chain(n - 1), n, kind, key, payload``, with the key
 written as ``b"\\x00"`` when NULL and ``b"\\x01" + key`` otherwise. New kinds of event (a stock
-feed with an Arrow IPC payload) need no change of format.
+feed with an Arrow IPC payload) need no change of format. A journal of version 1 (JSON lines) is
+migrated when opened (:mod:`yunpei_match._journal_v1`).
 """
 
 from __future__ import annotations
@@ -33,12 +36,18 @@ import sqlite3
 import tempfile
 import time
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from . import _wal
+from . import _journal_v1, _wal
 from ._tables import show
 from .errors import JournalError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no version-1 ledger took a lock there either
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["JOURNAL_APPLICATION_ID", "JOURNAL_FORMAT", "JOURNAL_VERSION", "Event", "Journal"]
 
@@ -46,7 +55,6 @@ JOURNAL_FORMAT = "yunpei_match.journal"
 JOURNAL_VERSION = 2
 JOURNAL_APPLICATION_ID = 0x594D4A4C  # "YMJL"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_VERSION_1 = b'{"format":"yunpei_match.journal",'  # how the text journals of version 1 began
 _SCHEMA = (
     "CREATE TABLE events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key BLOB, "
     "payload BLOB NOT NULL, chain BLOB NOT NULL, UNIQUE (kind, key))",
@@ -90,7 +98,8 @@ class Journal:
     @classmethod
     def open(cls, path: Path, rows: int, fingerprint: str) -> tuple[Journal, list[Event]]:
         """Open (or create) ``path``, checked end to end; return it and the events to replay."""
-        _refuse_foreign(path)
+        if _refuse_foreign(path):
+            _migrate(path, rows, fingerprint)
         if not path.exists():
             _create(path, rows, fingerprint)
         try:
@@ -122,7 +131,7 @@ class Journal:
         cls, path: Path, db: sqlite3.Connection, rows: int, fingerprint: str
     ) -> tuple[Journal, list[Event]]:
         try:
-            _begin(db, path, "BEGIN EXCLUSIVE")
+            _lock(db, path)
             try:
                 problem = _wal.damage(Path(f"{path}-wal"))
                 if problem is not None:
@@ -130,15 +139,15 @@ class Journal:
                 header, events, chain = _read(db, path)
             finally:
                 db.execute("COMMIT")
+            _check_header(header, path, rows, fingerprint)
+            db.execute("PRAGMA journal_mode = WAL")  # a no-op unless the header byte was changed
+            db.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
             if exc.sqlite_errorname in _DAMAGE:  # type: ignore[attr-defined]
                 raise _Damage(f"SQLite cannot read it ({exc})") from None
             raise JournalError(f"{path}: cannot read the journal: {exc}") from None
         except UnicodeDecodeError:  # SQLite's message quotes the damaged schema's bytes
             raise _Damage("SQLite cannot read its schema") from None
-        _check_header(header, path, rows, fingerprint)
-        db.execute("PRAGMA journal_mode = WAL")  # a no-op unless the header byte was changed
-        db.execute("PRAGMA synchronous = FULL")
         journal = cls(path, db, len(events), chain)
         if _size(Path(f"{path}-wal")):
             journal._checkpoint()  # a log a crash left, checked: into the database, and emptied
@@ -194,15 +203,18 @@ def _commit(db: sqlite3.Connection) -> None:
     db.execute("COMMIT")
 
 
-def _begin(db: sqlite3.Connection, path: Path, statement: str) -> None:
+def _lock(db: sqlite3.Connection, path: Path) -> None:
+    """Take the exclusive lock, which the connection keeps until it closes."""
     try:
-        db.execute(statement)
+        db.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as exc:
         if exc.sqlite_errorname.startswith("SQLITE_BUSY"):  # type: ignore[attr-defined]
-            raise JournalError(
-                f"{path} is open in another ledger; a journal has one writer"
-            ) from None
+            raise _one_writer(path) from None
         raise
+
+
+def _one_writer(path: Path) -> JournalError:
+    return JournalError(f"{path} is open in another ledger; a journal has one writer")
 
 
 def _digest(*fields: bytes) -> bytes:
@@ -224,8 +236,15 @@ def _header_chain(rows: int, fingerprint: bytes) -> bytes:
     return _digest(JOURNAL_FORMAT.encode(), b"%d" % JOURNAL_VERSION, b"%d" % rows, fingerprint)
 
 
-def _create(path: Path, rows: int, fingerprint: str) -> None:
-    """Lay out a new journal beside ``path`` and link it there complete, never half made."""
+def _create(
+    path: Path,
+    rows: int,
+    fingerprint: str,
+    events: Sequence[tuple[str, bytes | None, bytes]] = (),
+    *,
+    replace: bool = False,
+) -> None:
+    """Lay out a new journal of ``events`` beside ``path`` and put it there complete."""
     encoded = fingerprint.encode("utf-8", "surrogatepass")
     fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".new", dir=path.parent)
     os.close(fd)
@@ -239,18 +258,50 @@ def _create(path: Path, rows: int, fingerprint: str) -> None:
             db.execute(f"PRAGMA user_version = {JOURNAL_VERSION}")
             for statement in _SCHEMA:
                 db.execute(statement)
+            chain = _header_chain(rows, encoded)
+            for seq, (kind, key, payload) in enumerate(events, start=1):
+                chain = _link(chain, seq, kind, key, payload)
+                db.execute(
+                    "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (seq, kind, key, payload, chain)
+                )
             db.execute(
-                "INSERT INTO journal VALUES (?, ?, ?, ?, 0, ?)",
-                (JOURNAL_FORMAT, JOURNAL_VERSION, rows, encoded, _header_chain(rows, encoded)),
+                "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)",
+                (JOURNAL_FORMAT, JOURNAL_VERSION, rows, encoded, len(events), chain),
             )
             db.execute("COMMIT")
         finally:
             db.close()  # folds the log into the file and syncs it
-        with contextlib.suppress(FileExistsError):  # another ledger made one first: open that
-            os.link(name, path)
+        if replace:
+            os.replace(name, path)
+        else:
+            with contextlib.suppress(FileExistsError):  # another ledger made one first: open it
+                os.link(name, path)
     finally:
-        os.unlink(name)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
     _sync_directory(path.parent)
+
+
+def _migrate(path: Path, rows: int, fingerprint: str) -> None:
+    """Replace a version-1 journal by a version-2 one of the same changes; keep it as ``.v1``."""
+    with open(path, "rb") as handle:
+        if fcntl is not None:  # version 1 took this lock too: no ledger of it is running
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise _one_writer(path) from None
+        if os.fstat(handle.fileno()).st_ino != _inode(path):
+            return  # another ledger migrated it in the meantime
+        events = _journal_v1.events(handle.read(), path, rows, fingerprint)
+        _journal_v1.keep(path)
+        _create(path, rows, fingerprint, events, replace=True)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return None
 
 
 def _read(db: sqlite3.Connection, path: Path) -> tuple[tuple, list[Event], bytes]:
@@ -329,8 +380,11 @@ def _check_header(header: tuple, path: Path, rows: int, fingerprint: str) -> Non
         )
 
 
-def _refuse_foreign(path: Path) -> None:
-    """Refuse, before SQLite touches it, a path that is not (or no longer) a journal."""
+def _refuse_foreign(path: Path) -> bool:
+    """Refuse, before SQLite touches it, a path that is not (or no longer) a journal.
+
+    Returns whether it is a journal of version 1, to migrate.
+    """
     if path.is_dir():
         raise JournalError(f"{path} is a directory, not a journal file")
     if not path.exists():
@@ -342,22 +396,18 @@ def _refuse_foreign(path: Path) -> None:
             )
         if not _remove_if_empty(Path(f"{path}-wal")):
             raise JournalError(f"{path} is missing but its write-ahead log {path}-wal is there")
-        return
+        return False
     with open(path, "rb") as handle:
         start = handle.read(len(_SQLITE_MAGIC))
     if start == _SQLITE_MAGIC:
-        return
+        return False
     if not start:  # never one of ours: a new journal is linked into place complete
         raise JournalError(
             f"{path} is empty: a journal never is (it was truncated, or is not one); restore "
             "it, or remove it to start an empty journal"
         )
-    if start == _VERSION_1[: len(start)]:
-        raise JournalError(
-            f"{path} is a version-1 journal (JSON lines); this library reads version "
-            f"{JOURNAL_VERSION} (SQLite): settle its open reservations with the release that wrote "
-            "it, or replay it into a new journal"
-        )
+    if start == _journal_v1.HEADER_START[: len(start)]:
+        return True
     raise JournalError(f"{path}: not a {JOURNAL_FORMAT} file")
 
 
