@@ -218,6 +218,15 @@ def test_another_sqlite_database_is_refused(tmp_path: Path) -> None:
     assert path.read_bytes() == data
 
 
+def test_a_log_without_its_database_is_refused(tmp_path: Path) -> None:
+    _, wal, _ = killed(tmp_path / "orders.journal")
+    path = tmp_path / "copy.journal"
+    Path(f"{path}-wal").write_bytes(wal)
+    with pytest.raises(JournalError, match=r"copy\.journal is missing but its write-ahead log"):
+        Ledger([5, 5, 5], journal=path, fingerprint="f")
+    assert not path.exists() and Path(f"{path}-wal").read_bytes() == wal
+
+
 def test_a_directory_is_not_a_journal(tmp_path: Path) -> None:
     with pytest.raises(JournalError, match=r"is a directory, not a journal file"):
         Ledger([1], journal=tmp_path)

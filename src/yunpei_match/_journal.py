@@ -115,7 +115,6 @@ class Journal:
             aside = _move_aside(path)
             with contextlib.suppress(sqlite3.Error):
                 db.close()
-            _remove_if_empty(Path(f"{path}-wal"))  # SQLite made it on opening; it holds nothing
             raise JournalError(
                 f"{path} is damaged: {exc}; it was moved to {aside} as it was, and no ledger "
                 "opens on this path until a person restores or removes it"
@@ -274,6 +273,7 @@ def _create(
         if replace:
             os.replace(name, path)
         else:
+            _refuse_to_start_afresh(path)  # again: another ledger may have moved one aside since
             with contextlib.suppress(FileExistsError):  # another ledger made one first: open it
                 os.link(name, path)
     finally:
@@ -388,14 +388,7 @@ def _refuse_foreign(path: Path) -> bool:
     if path.is_dir():
         raise JournalError(f"{path} is a directory, not a journal file")
     if not path.exists():
-        aside = sorted(path.parent.glob(f"{path.name}.damaged-*[0-9Z]"))  # not their logs
-        if aside:
-            raise JournalError(
-                f"{path} was found damaged and moved to {aside[-1]}: restore it, or remove it "
-                "to start an empty journal"
-            )
-        if not _remove_if_empty(Path(f"{path}-wal")):
-            raise JournalError(f"{path} is missing but its write-ahead log {path}-wal is there")
+        _refuse_to_start_afresh(path)
         return False
     with open(path, "rb") as handle:
         start = handle.read(len(_SQLITE_MAGIC))
@@ -409,6 +402,18 @@ def _refuse_foreign(path: Path) -> bool:
     if start == _journal_v1.HEADER_START[: len(start)]:
         return True
     raise JournalError(f"{path}: not a {JOURNAL_FORMAT} file")
+
+
+def _refuse_to_start_afresh(path: Path) -> None:
+    """Refuse to make a new journal where a damaged one was moved aside, or its log is left."""
+    aside = sorted(path.parent.glob(f"{path.name}.damaged-*[0-9Z]"))  # not their logs
+    if aside:
+        raise JournalError(
+            f"{path} was found damaged and moved to {aside[-1]}: restore it, or remove it "
+            "to start an empty journal"
+        )
+    if _size(Path(f"{path}-wal")):  # an empty one is harmless: SQLite starts it afresh
+        raise JournalError(f"{path} is missing but its write-ahead log {path}-wal is there")
 
 
 def _move_aside(path: Path) -> Path:
@@ -433,14 +438,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
-
-
-def _remove_if_empty(log: Path) -> bool:
-    """Remove an empty log SQLite left, when no connection has it open; whether none is left."""
-    if _size(log):
-        return False
-    log.unlink(missing_ok=True)
-    return True
 
 
 def _sync_directory(directory: Path) -> None:

@@ -27,9 +27,10 @@ journal for another snapshot, or whose replay no longer fits the stock, raises
 *Torn writes and damage.* A process killed mid-write leaves a transaction SQLite rolls back
 when the journal is next opened: that call never returned, so nobody was told it succeeded. A
 journal damaged after the fact (a changed byte, a deleted, moved or lost event, a file SQLite
-cannot read) is not a crash: opening it raises ``JournalError`` naming the event, and moves the
-file aside unchanged, so no acknowledged change is ever dropped quietly. So a crash at any
-point loses no acknowledged change and applies none twice.
+cannot read, a damaged frame in the log a crash left) is not a crash: opening it raises
+``JournalError`` naming the event or frame, and moves the file aside, so no acknowledged change
+is ever dropped quietly. So a crash at any point loses no acknowledged change and applies none
+twice.
 
 *Idempotency by order id.* Reserving an id already reserved or committed with the same lines
 returns the existing reservation; releasing a released order or committing a committed one does
@@ -60,6 +61,7 @@ __all__ = ["Ledger", "Reservation"]
 
 STATES = ("reserved", "committed", "released")
 _INT64_MAX = int(np.iinfo(np.int64).max)
+_JSON = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps builds one per call
 
 
 @dataclass(frozen=True, eq=False)
@@ -397,7 +399,7 @@ class Ledger:
         if self._journal is None:
             return
         key = order_id.encode("utf-8", "surrogatepass")
-        text = json.dumps(payload, separators=(",", ":")).encode("ascii")
+        text = _JSON.encode(payload).encode("ascii")
         try:
             self._journal.append(kind, key, text)
         except (OSError, JournalError):
