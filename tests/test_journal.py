@@ -19,11 +19,18 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from test_ledger import Snapshot, check_conservation, journal_bytes, snapshot
 
 from yunpei_match import _journal as journal_module
-from yunpei_match._journal import JOURNAL_APPLICATION_ID, JOURNAL_FORMAT, JOURNAL_VERSION
+from yunpei_match._journal import (
+    JOURNAL_APPLICATION_ID,
+    JOURNAL_FORMAT,
+    JOURNAL_VERSION,
+    Event,
+    Journal,
+)
 from yunpei_match.errors import JournalError, ReservationError
 from yunpei_match.ledger import Ledger
 
@@ -146,6 +153,42 @@ def test_a_new_journal_has_no_events_and_its_header(tmp_path: Path) -> None:
     Ledger([1, 2], journal=path, fingerprint="x").close()
     assert sql(path, "SELECT stock_rows, fingerprint, last_seq FROM journal") == [(2, b"x", 0)]
     assert sql(path, "SELECT count(*) FROM events") == [(0,)]
+
+
+def test_other_kinds_of_event_need_no_new_format(tmp_path: Path) -> None:
+    path = tmp_path / "stock.journal"
+    sink = pa.BufferOutputStream()
+    batch = pa.table({"warehouse_id": ["W1"], "part_id": ["P1"], "qty": [3]})
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_table(batch)
+    blob = sink.getvalue().to_pybytes()  # a stock feed's batch, as the live-stock issue plans
+    journal, events = Journal.open(path, 3, "f")
+    assert events == []
+    journal.append("stock_feed", b"batch-1", blob)
+    journal.append("stock_feed", None, b"\x00\xff")  # a kind may go without a key
+    journal.close()
+    journal, events = Journal.open(path, 3, "f")
+    journal.close()
+    assert events == [
+        Event(1, "stock_feed", b"batch-1", blob),
+        Event(2, "stock_feed", None, b"\x00\xff"),
+    ]
+    assert pa.ipc.open_stream(events[0].payload).read_all() == batch
+    with pytest.raises(JournalError, match=r"row seq 1: cannot replay stock_feed .*is not reserve"):
+        Ledger([5, 5, 5], journal=path, fingerprint="f")  # a ledger replays reservations only
+
+
+def test_an_idempotency_key_is_unique_per_kind(tmp_path: Path) -> None:
+    journal, _ = Journal.open(tmp_path / "orders.journal", 1, "")
+    journal.append("reserve", b"A", b"{}")
+    journal.append("commit", b"A", b"{}")  # another kind: another key space
+    with pytest.raises(JournalError, match=r"refused an event \(UNIQUE constraint failed"):
+        journal.append("reserve", b"A", b"{}")
+    assert journal.broken is not None
+    journal.close()
+    journal, events = Journal.open(tmp_path / "orders.journal", 1, "")
+    journal.close()
+    assert [(event.seq, event.kind) for event in events] == [(1, "reserve"), (2, "commit")]
 
 
 # --- journals that are not for this ledger, or not journals -----------------------------------
