@@ -244,30 +244,12 @@ def _create(
     replace: bool = False,
 ) -> None:
     """Lay out a new journal of ``events`` beside ``path`` and put it there complete."""
-    encoded = fingerprint.encode("utf-8", "surrogatepass")
     fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".new", dir=path.parent)
     os.close(fd)
     try:
         db = sqlite3.connect(name, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(f"PRAGMA application_id = {JOURNAL_APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {JOURNAL_VERSION}")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            chain = _header_chain(rows, encoded)
-            for seq, (kind, key, payload) in enumerate(events, start=1):
-                chain = _link(chain, seq, kind, key, payload)
-                db.execute(
-                    "INSERT INTO events VALUES (?, ?, ?, ?, ?)", (seq, kind, key, payload, chain)
-                )
-            db.execute(
-                "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)",
-                (JOURNAL_FORMAT, JOURNAL_VERSION, rows, encoded, len(events), chain),
-            )
-            db.execute("COMMIT")
+            _lay_out(db, rows, fingerprint.encode("utf-8", "surrogatepass"), events)
         finally:
             db.close()  # folds the log into the file and syncs it
         if replace:
@@ -280,6 +262,31 @@ def _create(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
     _sync_directory(path.parent)
+
+
+def _lay_out(
+    db: sqlite3.Connection,
+    rows: int,
+    fingerprint: bytes,
+    events: Sequence[tuple[str, bytes | None, bytes]],
+) -> None:
+    """The tables, header and ``events`` of a journal, in one transaction of an empty database."""
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(f"PRAGMA application_id = {JOURNAL_APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {JOURNAL_VERSION}")
+    for statement in _SCHEMA:
+        db.execute(statement)
+    chain = _header_chain(rows, fingerprint)
+    for seq, (kind, key, payload) in enumerate(events, start=1):
+        chain = _link(chain, seq, kind, key, payload)
+        db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (seq, kind, key, payload, chain))
+    db.execute(
+        "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?)",
+        (JOURNAL_FORMAT, JOURNAL_VERSION, rows, fingerprint, len(events), chain),
+    )
+    db.execute("COMMIT")
 
 
 def _migrate(path: Path, rows: int, fingerprint: str) -> None:
