@@ -1,4 +1,4 @@
-"""The reservation ledger: every documented error, the journal and its damage, threads, crashes.
+"""The reservation ledger: every documented error, threads, crashes (the file: test_journal.py).
 
 A ledger must never oversell (``available >= 0``), never lose or create stock (``on_hand ==
 available + reserved``), change nothing when a call fails, and come back from its journal after
@@ -8,8 +8,6 @@ a SIGKILL at any moment with every acknowledged change and none applied twice.
 from __future__ import annotations
 
 import dataclasses
-import gc
-import json
 import os
 import random
 import shutil
@@ -19,8 +17,6 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +27,6 @@ from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from yunpei_match import _journal as journal_module
-from yunpei_match._journal import JOURNAL_FORMAT, JOURNAL_VERSION
 from yunpei_match.errors import (
     ColumnTypeError,
     DataError,
@@ -67,16 +61,10 @@ def check_conservation(ledger: Ledger, order_ids: Any) -> None:
     assert (ledger.available + reserved == ledger.on_hand).all()
 
 
-def frame(payload: object) -> bytes:
-    """One journal line, framed as the spec says (written independently of the module)."""
-    if not isinstance(payload, bytes):
-        payload = json.dumps(payload, separators=(",", ":")).encode()
-    return payload + b"\t" + f"{zlib.crc32(payload):08x}".encode() + b"\n"
-
-
-def header(rows: int, fingerprint: str = "") -> dict[str, Any]:
-    return {"format": JOURNAL_FORMAT, "version": JOURNAL_VERSION, "rows": rows,
-            "fingerprint": fingerprint}  # fmt: skip
+def journal_bytes(path: Path) -> tuple[bytes, bytes]:
+    """The journal's database and write-ahead log as they are on disk (the log may be absent)."""
+    wal = Path(f"{path}-wal")
+    return path.read_bytes(), wal.read_bytes() if wal.exists() else b""
 
 
 # --- the basics -------------------------------------------------------------------------------
@@ -112,12 +100,12 @@ def test_repeats_are_no_ops_and_a_retried_reserve_returns_the_reservation(tmp_pa
         ledger.reserve("A2", [0], [1])
         ledger.release("A2")
         ledger.commit("A1")
-        size = path.stat().st_size
+        files = journal_bytes(path)
         committed = ledger.reservation("A1")
         assert ledger.reserve("A1", [0, 1], [2, 1]) is committed
         ledger.commit("A1")
         ledger.release("A2")
-        assert path.stat().st_size == size  # nothing was written for the repeats
+        assert journal_bytes(path) == files  # nothing was written for the repeats
         assert ledger.on_hand.tolist() == [3, 3] and ledger.available.tolist() == [3, 3]
 
 
@@ -254,11 +242,11 @@ def test_reserve_errors_change_nothing(
     path = tmp_path / "orders.journal"
     with Ledger([5, 5, 5], journal=path) as ledger:
         ledger.reserve("held", [2], [3])
-        before, journal = snapshot(ledger, ["A", "held"]), path.read_bytes()
+        before, journal = snapshot(ledger, ["A", "held"]), journal_bytes(path)
         with pytest.raises(error, match=message):
             ledger.reserve(order_id, rows, qty)
         assert snapshot(ledger, ["A", "held"]) == before
-        assert path.read_bytes() == journal
+        assert journal_bytes(path) == journal
         assert len(ledger) == 1
 
 
@@ -330,11 +318,11 @@ def test_state_errors_change_nothing(
     ledger = Ledger([5, 5], journal=path)
     for method, args in setup:
         getattr(ledger, method)(*args)
-    before, journal = snapshot(ledger, ["A", "Z"]), path.read_bytes()
+    before, journal = snapshot(ledger, ["A", "Z"]), journal_bytes(path)
     with pytest.raises(error, match=message):
         getattr(ledger, call[0])(*call[1])
     assert snapshot(ledger, ["A", "Z"]) == before
-    assert path.read_bytes() == journal
+    assert journal_bytes(path) == journal
     ledger.close()
 
 
@@ -344,307 +332,6 @@ def test_close_is_idempotent_and_reads_still_work(tmp_path: Path) -> None:
     ledger.close()
     ledger.close()
     assert ledger.reservation("A").state == "reserved" and ledger.available.tolist() == [3]
-
-
-# --- the journal ------------------------------------------------------------------------------
-
-
-def test_the_journal_is_framed_json_lines_with_crc32(tmp_path: Path) -> None:
-    path = tmp_path / "orders.journal"
-    with Ledger([5, 5], journal=path, fingerprint="snap-1") as ledger:
-        ledger.reserve("A1", [1, 0, 1], [1, 2, 1])
-        ledger.commit("A1")
-        ledger.reserve("A2", [0], [1])
-        ledger.release("A2")
-    lines = path.read_bytes().splitlines(keepends=True)
-    assert [json.loads(line.split(b"\t")[0]) for line in lines] == [
-        header(2, "snap-1"),
-        {"op": "reserve", "order": "A1", "rows": [0, 1], "qty": [2, 2]},
-        {"op": "commit", "order": "A1"},
-        {"op": "reserve", "order": "A2", "rows": [0], "qty": [1]},
-        {"op": "release", "order": "A2"},
-    ]
-    assert lines == [frame(line.split(b"\t")[0]) for line in lines]
-    assert lines[0].startswith(journal_module._HEADER)
-
-
-def test_reopening_replays_the_journal_without_rewriting_it(tmp_path: Path) -> None:
-    path = tmp_path / "orders.journal"
-    ids = ["A1", "A2", "A3"]
-    with Ledger([5, 5], journal=str(path), fingerprint="f") as ledger:
-        ledger.reserve("A1", [0, 1], [2, 1])
-        ledger.reserve("A2", [1], [3])
-        ledger.reserve("A3", [0], [1])
-        ledger.commit("A2")
-        ledger.release("A3")
-        expected = snapshot(ledger, ids)
-    data = path.read_bytes()
-    with Ledger([5, 5], journal=path, fingerprint="f") as reopened:
-        assert snapshot(reopened, ids) == expected and len(reopened) == 3
-        reopened.reserve("A4", [0], [2])
-    assert path.read_bytes().startswith(data)
-    with Ledger([5, 5], journal=path, fingerprint="f") as again:
-        assert again.available.tolist() == [1, 1]
-
-
-def test_odd_order_ids_survive_the_journal(tmp_path: Path) -> None:
-    ids = ["A\nB", "tab\there", "订单-1", "\ud800 lone surrogate", '"quoted"\\', ""]
-    path = tmp_path / "orders.journal"
-    with Ledger([20], journal=path) as ledger:
-        for order_id in ids:
-            ledger.reserve(order_id, [0], [1])
-        ledger.commit(ids[2])
-        expected = snapshot(ledger, ids)
-    with Ledger([20], journal=path) as reopened:
-        assert snapshot(reopened, ids) == expected
-
-
-def test_an_empty_existing_file_becomes_a_journal(tmp_path: Path) -> None:
-    path = tmp_path / "orders.journal"
-    path.touch()
-    with Ledger([1], journal=path) as ledger:
-        ledger.reserve("A", [0], [1])
-    assert path.read_bytes().startswith(frame(header(1)))
-
-
-SNAPSHOT_ERRORS = [
-    pytest.param(
-        frame(header(2, "v1")), [5, 5], "v2",
-        r"line 1: the journal is for stock fingerprint 'v1', the ledger's is 'v2': the stock "
-        r"snapshot changed", id="fingerprint",
-    ),
-    pytest.param(
-        frame(header(3)), [5, 5], "", r"line 1: the journal is for 3 stock rows, the ledger has 2",
-        id="rows",
-    ),
-    pytest.param(
-        frame({**header(2), "format": "other"}), [5, 5], "",
-        r"line 1: not a yunpei_match\.journal file", id="format",
-    ),
-    pytest.param(
-        frame({**header(2), "version": 2}), [5, 5], "",
-        r"line 1: journal version 2; this library reads version 1", id="version",
-    ),
-    pytest.param(
-        frame({**header(2), "extra": 1}), [5, 5], "",
-        r"line 1: the header must have format, version, rows and fingerprint", id="keys",
-    ),
-    pytest.param(
-        frame(header(1)) + frame({"op": "reserve", "order": "A", "rows": [0], "qty": [4]}),
-        [3], "", r"line 2: cannot replay .*row 0 has 3 available, 4 asked.*stock snapshot changed",
-        id="no-longer-fits",
-    ),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("data", "on_hand", "fingerprint", "message"), SNAPSHOT_ERRORS)
-def test_a_journal_for_another_snapshot_is_refused(
-    tmp_path: Path, data: bytes, on_hand: list[int], fingerprint: str, message: str
-) -> None:
-    path = tmp_path / "orders.journal"
-    path.write_bytes(data)
-    with pytest.raises(JournalError, match=message) as caught:
-        Ledger(on_hand, journal=path, fingerprint=fingerprint)
-    assert str(path) in str(caught.value)
-    assert path.read_bytes() == data
-    Ledger([1], journal=tmp_path / "other").close()  # the failed ledger let go of its lock
-    with Ledger(on_hand, journal=tmp_path / "fresh") as fresh:
-        assert len(fresh) == 0
-
-
-def three_records(path: Path) -> bytes:
-    """A journal of a header and three records: reserve A, commit A, reserve B (the last)."""
-    with Ledger([5, 5], journal=path) as ledger:
-        ledger.reserve("A", [0], [2])
-        ledger.commit("A")
-        ledger.reserve("B", [0, 1], [1, 4])
-    return path.read_bytes()
-
-
-def test_a_torn_last_record_is_cut_off_at_every_byte(tmp_path: Path) -> None:
-    path = tmp_path / "orders.journal"
-    data = three_records(path)
-    last_start = len(data) - len(data.splitlines(keepends=True)[-1])
-    for cut in range(last_start, len(data)):
-        path.write_bytes(data[:cut])
-        with Ledger([5, 5], journal=path) as ledger:
-            assert path.read_bytes() == data[:last_start], cut
-            assert snapshot(ledger, "AB") == ([3, 5], [3, 5], {"A": ([0], [2], "committed")})
-            ledger.reserve("B", [0, 1], [1, 4])  # the client's retry of the lost call
-        assert path.read_bytes() == data
-
-
-@pytest.mark.parametrize("where", [2, -5, -2], ids=["json", "crc", "crc-last-digit"])
-def test_a_bad_crc_on_the_last_line_is_a_torn_write(tmp_path: Path, where: int) -> None:
-    path = tmp_path / "orders.journal"
-    data = bytearray(three_records(path))
-    last_start = len(data) - len(data.splitlines(keepends=True)[-1])
-    position = last_start + where if where > 0 else len(data) + where
-    data[position] ^= 0x01
-    path.write_bytes(bytes(data))
-    with Ledger([5, 5], journal=path) as ledger:
-        assert ledger.reservation("B") is None and ledger.reservation("A").state == "committed"
-    assert path.read_bytes() == data[:last_start]
-
-
-def test_a_torn_header_starts_a_new_journal(tmp_path: Path) -> None:
-    path = tmp_path / "orders.journal"
-    line = frame(header(2, "fp"))
-    for cut in range(len(line)):
-        path.write_bytes(line[:cut])
-        with Ledger([5, 5], journal=path, fingerprint="fp") as ledger:
-            assert len(ledger) == 0
-        assert path.read_bytes() == line, cut
-
-
-def flip(number: int, offset: int = 3) -> Callable[[list[bytes]], list[bytes]]:
-    def change(lines: list[bytes]) -> list[bytes]:
-        line = bytearray(lines[number - 1])
-        line[offset] ^= 0x01
-        return [*lines[: number - 1], bytes(line), *lines[number:]]
-
-    return change
-
-
-def replace_line(number: int, new: bytes) -> Callable[[list[bytes]], list[bytes]]:
-    return lambda lines: [*lines[: number - 1], new, *lines[number:]]
-
-
-MIDDLE_DAMAGE = [
-    pytest.param(flip(1), r"line 1: the record fails its CRC-32 check", id="header"),
-    pytest.param(flip(2), r"line 2: the record fails its CRC-32 check", id="json"),
-    pytest.param(flip(3, -3), r"line 3: the record fails its CRC-32 check", id="crc"),
-    pytest.param(
-        lambda lines: [lines[0], lines[1].upper(), *lines[2:]], r"line 2: .*CRC-32", id="case"
-    ),
-    pytest.param(
-        lambda lines: [lines[0], lines[1][:-1] + lines[2], lines[3]], r"line 2: .*CRC-32",
-        id="joined-lines",
-    ),
-    pytest.param(
-        lambda lines: [*lines[:2], b"\n", *lines[2:]], r"line 3: .*CRC-32", id="blank-line"
-    ),
-    pytest.param(
-        replace_line(2, frame(b"{not json")), r"line 2 is not a JSON record", id="not-json"
-    ),
-    pytest.param(replace_line(2, frame([1, 2])), r"line 2 is not a JSON object", id="array"),
-    pytest.param(
-        replace_line(2, frame({"op": "ship", "order": "A"})),
-        r"line 2: cannot replay .*not a reserve, release or commit record", id="unknown-op",
-    ),
-    pytest.param(
-        replace_line(3, frame({"op": "commit", "order": "Q"})),
-        r"line 3: cannot replay .*order 'Q' has no reservation", id="unknown-order",
-    ),
-    pytest.param(
-        replace_line(2, frame({"op": "reserve", "order": "A", "rows": [0], "qty": [1.0]})),
-        r"line 2: cannot replay .*qty must hold integers", id="float-qty",
-    ),
-    pytest.param(
-        replace_line(2, frame({"op": "reserve", "order": 5, "rows": [0], "qty": [1]})),
-        r"line 2: cannot replay .*order_id must be a string", id="int-order",
-    ),
-    pytest.param(
-        replace_line(2, frame({"op": "reserve", "order": "A", "rows": [0], "qty": [2**64]})),
-        r"line 2: cannot replay .*qty", id="huge-qty",
-    ),
-    pytest.param(
-        replace_line(2, frame({"op": "reserve", "order": "A", "rows": [9], "qty": [1]})),
-        r"line 2: cannot replay .*rows\[0\] = 9 is out of range", id="row-out-of-range",
-    ),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("damage", "message"), MIDDLE_DAMAGE)
-def test_damage_before_the_last_record_raises_journal_error(
-    tmp_path: Path, damage: Callable[[list[bytes]], list[bytes]], message: str
-) -> None:
-    path = tmp_path / "orders.journal"
-    lines = three_records(path).splitlines(keepends=True)
-    data = b"".join(damage(lines))
-    path.write_bytes(data)
-    with pytest.raises(JournalError, match=message):
-        Ledger([5, 5], journal=path)
-    assert path.read_bytes() == data  # a damaged journal is left for a person to look at
-
-
-@pytest.mark.parametrize(
-    "data", [b"hello world", b"part_id,qty\nP1,3\n", b'{"a": 1}', b"\x00" * 40], ids=str
-)
-def test_a_file_that_is_not_a_journal_is_refused_and_never_cut(tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "stock.csv"
-    path.write_bytes(data)
-    with pytest.raises(JournalError, match=r"stock\.csv line 1: .*not a .*journal"):
-        Ledger([1], journal=path)
-    assert path.read_bytes() == data
-
-
-def test_a_directory_is_not_a_journal(tmp_path: Path) -> None:
-    with pytest.raises(JournalError, match=r"is a directory, not a journal file"):
-        Ledger([1], journal=tmp_path)
-
-
-@pytest.mark.skipif(not hasattr(journal_module, "fcntl") or journal_module.fcntl is None,
-                    reason="no flock on this platform")  # fmt: skip
-def test_a_journal_has_one_writer_at_a_time(tmp_path: Path) -> None:
-    path = tmp_path / "orders.journal"
-    first = Ledger([1], journal=path)
-    with pytest.raises(JournalError, match=r"is open in another ledger; a journal has one writer"):
-        Ledger([1], journal=path)
-    first.close()
-    Ledger([1], journal=path).close()
-    dropped = Ledger([1], journal=path)
-    del dropped
-    gc.collect()  # a ledger dropped without close lets go of its journal too
-    Ledger([1], journal=path).close()
-
-
-def test_a_failed_journal_write_is_rolled_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "orders.journal"
-    ledger = Ledger([5], journal=path)
-    ledger.reserve("A", [0], [1])
-    before, data = snapshot(ledger, "AB"), path.read_bytes()
-
-    def no_space(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(journal_module.os, "fsync", no_space)
-    with pytest.raises(OSError, match="No space left"):
-        ledger.reserve("B", [0], [2])
-    with pytest.raises(OSError, match="No space left"):
-        ledger.commit("A")
-    assert snapshot(ledger, "AB") == before and path.read_bytes() == data
-    monkeypatch.undo()
-    ledger.reserve("B", [0], [2])  # the ledger goes on once the disk has room
-    ledger.close()
-    with Ledger([5], journal=path) as reopened:
-        assert reopened.available.tolist() == [2]
-
-
-def test_a_write_that_cannot_be_rolled_back_stops_the_ledger(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "orders.journal"
-    ledger = Ledger([5], journal=path)
-
-    def fail(*args: object) -> None:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(journal_module.os, "fsync", fail)
-    monkeypatch.setattr(journal_module.os, "ftruncate", fail)
-    with pytest.raises(OSError, match="Input/output error"):
-        ledger.reserve("A", [0], [2])
-    monkeypatch.undo()
-    assert ledger.reservation("A") is None
-    with pytest.raises(ReservationError, match=r"could not be undone; reopen the ledger"):
-        ledger.reserve("B", [0], [1])
-    ledger.close()
-    with Ledger([5], journal=path) as reopened:  # the record did reach the file: replayed
-        assert reopened.reservation("A").state == "reserved"
-        reopened.reserve("A", [0], [2])  # and the client's retry is idempotent
-        assert reopened.available.tolist() == [3]
 
 
 # --- threads ----------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class IndexFileError(YunpeiMatchError, ValueError):
 
 
 class JournalError(IndexFileError):
-    """A reservation journal is corrupt before its last record, foreign, or for other stock."""
+    """A reservation journal is damaged (and was moved aside), foreign, or for other stock."""
 
 
 class ReservationError(YunpeiMatchError, ValueError):

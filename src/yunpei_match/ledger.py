@@ -14,17 +14,23 @@ made, appends it to the journal, and only then applies it. A failed check raises
 is written or changed, so a reservation is all or nothing. Readers (the Inventory's kernels) read
 the live ``available`` array without the lock; the array object is never replaced.
 
-*Write-ahead journal.* With ``journal=path`` each change is one text line,
-``<json>\\t<crc32 of the json, 8 hex digits>\\n``, written by ``os.write`` and made durable by
-``os.fsync`` before the call returns. The first line is a header: format, version, row count and
-a caller-chosen fingerprint of the stock snapshot. Opening a ledger on an existing journal
-replays it through the same checks as live calls; a journal for another snapshot, or whose replay
-no longer fits the stock, raises ``JournalError`` rather than yield negative stock. No pickle.
+*Write-ahead journal.* With ``journal=path`` each change is one event in a SQLite database
+(:mod:`yunpei_match._journal`: WAL, ``synchronous=FULL``), committed before the call returns:
+its kind (``reserve``, ``release``, ``commit``), the order id as its key (``UNIQUE`` per kind)
+and a JSON payload (``{"rows": [...], "qty": [...]}`` for a reserve, ``{}`` otherwise), with a
+checksum chained to the event before. The journal's header row holds the format, version, row
+count and a caller-chosen fingerprint of the stock snapshot. Opening a ledger on an existing
+journal checks the chain, then replays the events through the same checks as live calls; a
+journal for another snapshot, or whose replay no longer fits the stock, raises
+``JournalError`` rather than yield negative stock. No pickle.
 
-*Torn tail.* A process killed mid-write can leave the last line incomplete (no newline) or with a
-bad CRC. That write never returned, so nobody was told it succeeded: replay cuts it off and goes
-on. A bad line before the last is damage, not a crash: ``JournalError`` naming the line. So a
-crash at any point loses no acknowledged change and applies none twice.
+*Torn writes and damage.* A process killed mid-write leaves a transaction SQLite rolls back
+when the journal is next opened: that call never returned, so nobody was told it succeeded. A
+journal damaged after the fact (a changed byte, a deleted, moved or lost event, a file SQLite
+cannot read, a damaged frame in the log a crash left) is not a crash: opening it raises
+``JournalError`` naming the event or frame, and moves the file aside, so no acknowledged change
+is ever dropped quietly. So a crash at any point loses no acknowledged change and applies none
+twice.
 
 *Idempotency by order id.* Reserving an id already reserved or committed with the same lines
 returns the existing reservation; releasing a released order or committing a committed one does
@@ -32,12 +38,13 @@ nothing. A client retrying after a crash, unsure whether its call got through, t
 applies a change twice. Ids are single use: a released id cannot be reserved again, lest a late
 retry of its old reservation take the stock a second time.
 
-*One writer.* A ledger holds an exclusive ``flock`` on its journal (where the platform has one),
-so two ledgers never interleave records in one file.
+*One writer.* A ledger's connection holds SQLite's exclusive lock on its journal for the
+ledger's life, so two ledgers never write one journal.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass, replace
@@ -46,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from ._journal import Journal
+from ._journal import Event, Journal
 from ._tables import show
 from .errors import ColumnTypeError, DataError, JournalError, ReservationError, UnknownIdError
 
@@ -54,6 +61,7 @@ __all__ = ["Ledger", "Reservation"]
 
 STATES = ("reserved", "committed", "released")
 _INT64_MAX = int(np.iinfo(np.int64).max)
+_JSON = json.JSONEncoder(separators=(",", ":"))  # made once: json.dumps builds one per call
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,8 +114,9 @@ class Ledger:
     on_hand : array-like of int
         Units on hand per stock row (1-D, >= 0); copied.
     journal : str or pathlib.Path, optional
-        Write-ahead journal. Every change is appended and fsync'ed before it is applied; an
-        existing journal is replayed first. Without it the ledger lives in memory only.
+        Write-ahead journal (a SQLite file). Every change is committed to it before it is
+        applied; an existing journal is checked and replayed first. Without it the ledger
+        lives in memory only.
     fingerprint : str, default ""
         Names the stock snapshot; a journal written under another fingerprint is refused.
 
@@ -118,7 +127,7 @@ class Ledger:
     ColumnTypeError
         ``on_hand`` does not hold integers, or ``fingerprint`` is not a string.
     JournalError
-        The journal is corrupt before its last record, of another format or version, for
+        The journal is damaged (it is then moved aside), of another format or version, for
         another row count or fingerprint, no longer fits the stock, or is open in another ledger.
 
     Examples
@@ -164,10 +173,10 @@ class Ledger:
         self._refusal: str | None = None  # why changes are refused (closed, journal broken)
         self._journal: Journal | None = None
         if journal is not None:
-            opened, records = Journal.open(Path(journal), len(self._on_hand), fingerprint)
+            opened, events = Journal.open(Path(journal), len(self._on_hand), fingerprint)
             try:
-                for line, record in records:
-                    self._replay(opened.path, line, record)
+                for event in events:
+                    self._replay(opened.path, event)
             except BaseException:
                 opened.close()
                 raise
@@ -346,7 +355,7 @@ class Ledger:
                 f"order {show(order_id)}: row {row} has {int(self._available[row]):,} available, "
                 f"{asked:,} asked; nothing was reserved"
             )
-        self._log({"op": "reserve", "order": order_id, "rows": rows.tolist(), "qty": qty.tolist()})
+        self._log("reserve", order_id, {"rows": rows.tolist(), "qty": qty.tolist()})
         self._available[rows] -= qty
         reservation = Reservation(order_id, rows, qty, "reserved")
         self._orders[order_id] = reservation
@@ -360,7 +369,7 @@ class Ledger:
             raise ReservationError(
                 f"order {show(order_id)} is committed: its stock has left and cannot be released"
             )
-        self._log({"op": "release", "order": order_id})
+        self._log("release", order_id, {})
         self._available[reservation.rows] += reservation.qty
         self._orders[order_id] = replace(reservation, state="released")
 
@@ -372,7 +381,7 @@ class Ledger:
             raise ReservationError(
                 f"order {show(order_id)} was released: reserve its lines again under a new id"
             )
-        self._log({"op": "commit", "order": order_id})
+        self._log("commit", order_id, {})
         self._on_hand[reservation.rows] -= reservation.qty
         self._orders[order_id] = replace(reservation, state="committed")
 
@@ -386,38 +395,45 @@ class Ledger:
         if self._refusal is not None:
             raise ReservationError(f"{self._refusal}: no reservation can be made or changed")
 
-    def _log(self, record: dict[str, Any]) -> None:
+    def _log(self, kind: str, order_id: str, payload: dict[str, Any]) -> None:
         if self._journal is None:
             return
+        key = order_id.encode("utf-8", "surrogatepass")
+        text = _JSON.encode(payload).encode("ascii")
         try:
-            self._journal.append(record)
-        except OSError:
+            self._journal.append(kind, key, text)
+        except (OSError, JournalError):
             if self._journal.broken is not None:
-                # the record may stay in the file unapplied, and later records could then
+                # the event may be in the file unapplied, and later events could then
                 # disagree with it on replay: refuse changes; reopening replays it, and a
                 # client's retry of the same call is idempotent
                 self._refusal = f"{self._journal.broken}; reopen the ledger"
             raise
 
-    def _replay(self, path: Path, line: int, record: dict[str, Any]) -> None:
+    def _replay(self, path: Path, event: Event) -> None:
         try:
-            self._apply_record(record)
-        except (TypeError, ValueError, LookupError) as exc:  # ours and any numpy might raise
+            self._apply_event(event)
+        except (TypeError, ValueError, LookupError, RecursionError) as exc:  # numpy's too
             raise JournalError(
-                f"{path} line {line}: cannot replay {show(record, 120)}: {exc}; the stock "
-                "snapshot changed or the journal was altered"
+                f"{path} table events row seq {event.seq}: cannot replay {event.kind} "
+                f"{show(event.key)} {show(event.payload, 120)}: {exc}; the stock snapshot "
+                "changed or the journal was altered"
             ) from None
 
-    def _apply_record(self, record: dict[str, Any]) -> None:
-        op = record.get("op")
-        keys = {"op", "order", "rows", "qty"} if op == "reserve" else {"op", "order"}
-        if op not in ("reserve", "release", "commit") or set(record) != keys:
-            raise DataError(f"not a reserve, release or commit record with keys {sorted(keys)}")
-        order_id = _check_order_id(record["order"])
-        if op == "reserve":
-            lines = _lines(order_id, record["rows"], record["qty"], len(self._on_hand))
+    def _apply_event(self, event: Event) -> None:
+        if event.kind not in ("reserve", "release", "commit"):
+            raise DataError(f"kind {show(event.kind)} is not reserve, release or commit")
+        if event.key is None:
+            raise DataError("the event has no order id")
+        order_id = event.key.decode("utf-8", "surrogatepass")
+        payload = json.loads(event.payload)  # RecursionError when nested too deep
+        keys = {"rows", "qty"} if event.kind == "reserve" else set()
+        if not isinstance(payload, dict) or set(payload) != keys:
+            raise DataError(f"the payload must be a JSON object with keys {sorted(keys)}")
+        if event.kind == "reserve":
+            lines = _lines(order_id, payload["rows"], payload["qty"], len(self._on_hand))
             self._reserve(order_id, *lines)
-        elif op == "release":
+        elif event.kind == "release":
             self._release(order_id)
         else:
             self._commit(order_id)
