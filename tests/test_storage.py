@@ -312,6 +312,38 @@ def set_at(position: int, value: int) -> Callable[[np.ndarray], np.ndarray]:
     return change
 
 
+def set_column(index: Path, name: str, column: str, values: pa.Array) -> None:
+    """Replace one column of ``<name>.arrow`` (or add it) and patch the manifest to match."""
+    table = read_arrow(index, name)
+    if column in table.column_names:
+        table = table.drop_columns([column])
+    write_arrow(index, name, table.append_column(column, values))
+
+
+def bad_dictionary(position: int) -> pa.DictionaryArray:
+    """The engine column of the fixture's vehicles as a dictionary with one index out of range."""
+    indices = np.array([0, 1, 0, 2], np.int32)
+    indices[position] = 1_000_000
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices), pa.array(["2.0", "2.5", "1.5"]), safe=False
+    )
+
+
+def alter_bytes(index: Path, name: str, old: bytes, new: bytes) -> None:
+    """Overwrite the one occurrence of ``old`` in a file (same size) and patch its CRC."""
+    data = (index / name).read_bytes()
+    assert data.count(old) == 1 and len(old) == len(new)
+    replace_file(index, name, data.replace(old, new), patch=True)
+
+
+def set_stat(name: str, value: Any) -> Corruption:
+    return lambda i: edit_manifest(i, lambda m: m["stats"].update({name: value}))
+
+
+def set_fact(name: str, fact: str, value: Any) -> Corruption:
+    return lambda i: edit_manifest(i, lambda m: m["files"][name].update({fact: value}))
+
+
 Corruption = Callable[[Path], None]
 
 CORRUPTIONS: list[Any] = [
@@ -554,6 +586,95 @@ CORRUPTIONS: list[Any] = [
         ),
         r"vehicle_id",
         id="arrow-vehicle-id-wrong-type",
+    ),
+    # what the values of a column hold: dictionary indices, UTF-8 (CRCs rewritten)
+    pytest.param(
+        lambda i: set_column(i, "vehicles", "engine", bad_dictionary(1)),
+        r"vehicles\.arrow column engine: .*out of bounds: 1000000 .*the index is corrupt",
+        id="arrow-dictionary-index-out-of-range",
+    ),
+    pytest.param(
+        lambda i: alter_bytes(
+            i, "vehicles.arrow", b"ToyotaToyotaToyotaHonda", b"\xffoyotaToyotaToyotaHonda"
+        ),
+        r"vehicles\.arrow column make: row 0 is not valid UTF-8; the index is corrupt",
+        id="arrow-string-not-utf8",
+    ),
+    pytest.param(
+        lambda i: alter_bytes(i, "parts.arrow", b"3M", b"\xe4\xb8"),
+        r"parts\.arrow column brand: row \d is not valid UTF-8",
+        id="arrow-string-cut-character",
+    ),
+    # the manifest's build stats and file facts
+    pytest.param(
+        set_stat("vehicles", 1_000_000_000),
+        r"stats\.vehicles is 1,000,000,000 but the index holds 4: the manifest was altered",
+        id="manifest-stats-vehicles-too-many",
+    ),
+    pytest.param(
+        set_stat("links", -5),
+        r"stats\.links is -5, expected a number >= 0",
+        id="manifest-stats-links-negative",
+    ),
+    pytest.param(
+        set_stat("parts", "4"),
+        r"stats\.parts is '4', expected a number >= 0",
+        id="manifest-stats-parts-a-string",
+    ),
+    pytest.param(
+        set_stat("fitment_rows", True),
+        r"stats\.fitment_rows is True, expected a number >= 0",
+        id="manifest-stats-a-boolean",
+    ),
+    pytest.param(
+        set_stat("duplicate_rows", 2.5),
+        r"stats\.duplicate_rows is 2\.5, expected a number >= 0",
+        id="manifest-stats-a-fraction",
+    ),
+    pytest.param(
+        set_stat("build_seconds", float("nan")),
+        r"stats\.build_seconds is nan, expected a number >= 0",
+        id="manifest-stats-seconds-nan",
+    ),
+    pytest.param(
+        set_stat("index_bytes", 12),
+        r"stats\.index_bytes is 12 but the index holds [\d,]+",
+        id="manifest-stats-index-bytes-wrong",
+    ),
+    pytest.param(
+        set_stat("oe_rows", {"a": [1]}),
+        r"stats\.oe_rows is \{'a': \[1\]\}, expected a number >= 0",
+        id="manifest-stats-an-object",
+    ),
+    pytest.param(
+        set_fact("link_part.bin", "length", {}),
+        r"file 'link_part\.bin': length is \{\}, expected an integer >= 0",
+        id="manifest-array-length-an-object",
+    ),
+    pytest.param(
+        set_fact("vehicles.arrow", "rows", [4]),
+        r"file 'vehicles\.arrow': rows is \[4\], expected an integer >= 0",
+        id="manifest-table-rows-a-list",
+    ),
+    pytest.param(
+        set_fact("run_bounds.bin", "bytes", "104"),
+        r"file 'run_bounds\.bin': bytes is '104', expected an integer >= 0",
+        id="manifest-bytes-a-string",
+    ),
+    pytest.param(
+        set_fact("parts.arrow", "kind", "parquet"),
+        r"file 'parts\.arrow': kind 'parquet', expected 'table' or 'array'",
+        id="manifest-unknown-kind",
+    ),
+    pytest.param(
+        lambda i: (i / "manifest.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8"),
+        r"manifest\.json is not valid JSON",
+        id="manifest-deeply-nested",
+    ),
+    pytest.param(
+        lambda i: (i / "manifest.json").write_text('{"format": 1' + "0" * 5000 + "}", "utf-8"),
+        r"manifest\.json is not valid JSON",
+        id="manifest-integer-of-5000-digits",
     ),
 ]
 
