@@ -28,6 +28,7 @@ import os
 import shutil
 import sys
 import zlib
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
@@ -290,7 +291,8 @@ def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
     try:
         table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
         table.validate()  # buffer sizes; what the buffers hold is checked below
-    except (pa.ArrowException, OSError) as exc:  # ArrowInvalid, or a codec it does not have
+        _decode_names(table.schema)
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise IndexFileError(f"{path} is not a readable Arrow file: {exc}") from None
     if table.num_rows != files[path.name].get("rows"):
         raise IndexFileError(f"{path} has {table.num_rows} rows, the manifest disagrees")
@@ -298,6 +300,15 @@ def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
         for chunk in table.column(name).chunks:
             _check_column(chunk, f"{path} column {name}")
     return table
+
+
+def _decode_names(fields: Iterable[pa.Field]) -> None:
+    """Decode every field name, nested ones too, as each conversion will (a flipped byte in a
+    name is not UTF-8: better a load that fails than a ``to_pylist`` that does)."""
+    for field in fields:
+        _ = field.name
+        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        _decode_names(kind.field(i) for i in range(kind.num_fields))
 
 
 def _check_column(chunk: pa.Array, where: str) -> None:
