@@ -15,8 +15,11 @@ Layout of a saved catalogue::
                          the manifest)
 
 Loading memory-maps every file, so it costs milliseconds whatever the size; nothing is ever
-unpickled. The structural checks of ``_links.check_links`` always run; the CRC-32 of every file
-is checked unless the caller opts out.
+unpickled. Whatever the files hold, a load either raises ``IndexFileError`` or returns a
+catalogue that every query and conversion can read safely: the manifest's facts and build
+stats are checked against the files, the arrays by ``_links.check_links`` and
+``_number_index.check_numbers``, and every column of every table by ``_check_column``. The
+CRC-32 of every file is checked unless the caller opts out.
 """
 
 from __future__ import annotations
