@@ -753,6 +753,14 @@ def test_altered_string_offsets_in_an_arrow_file_raise_instead_of_crashing(
     assert child.stdout.startswith("IndexFileError"), child.stdout + child.stderr[-800:]
 
 
+def test_interchange_groups_that_disagree_with_part_group_raise_on_load(index: Path) -> None:
+    # Group 0 loses its one part to group 1: every array is still in range and monotonic, but
+    # interchange("P2") would read an empty group (a ValueError from numpy, not ours).
+    alter_array(index, "group_indptr", set_at(1, 0))
+    with pytest.raises(IndexFileError, match=r"group_indptr disagrees with part_group"):
+        ym.Catalog.load(index, verify_checksums=False)
+
+
 # -- the sparse run layout ------------------------------------------------------------------------
 
 
