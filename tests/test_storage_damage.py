@@ -25,10 +25,12 @@ import pyarrow as pa
 import pytest
 
 import yunpei_match as ym
+from yunpei_match._links import Layout
 
 TRIALS = Path(__file__).with_name("saved_index_trials.py")
 FLIPS_PER_FILE = 4
 SEED = 20261204
+SPARSE_ARRAYS = ("run_bounds.bin", "vehicle_runs.bin", "run_category.bin")
 
 VEHICLES = {
     "vehicle_id": ["V1", "V2", "V3", "V4"],
@@ -55,16 +57,22 @@ FITMENTS = {
 
 
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    catalog = ym.Catalog.from_tables(
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The index in both run layouts: dense, and sparse (whose run arrays differ)."""
+    root = tmp_path_factory.mktemp("pristine")
+    return {layout: build(layout).save(root / layout) for layout in ("dense", "sparse")}
+
+
+def build(layout: Layout) -> ym.Catalog:
+    return ym.Catalog.from_tables(
         vehicles=pa.table(VEHICLES),
         parts=pa.table(PARTS),
         fitments=FITMENTS,
         oe_numbers={"part_id": ["P2", "P3"], "oe_number": ["04465-33450", "04465-33450"]},
         supersessions={"old_number": ["P 83 124"], "new_number": ["P 83 125"]},
         vin_patterns={"pattern": ["LFV2A21K*A*******"], "vehicle_id": ["V1"]},
+        layout=layout,
     )
-    return catalog.save(tmp_path_factory.mktemp("pristine") / "index")
 
 
 # -- damage ---------------------------------------------------------------------------------------
@@ -104,9 +112,14 @@ def flip(position: int, mask: int) -> Callable[[bytes], bytes]:
     return change
 
 
-def byte_flips(index: Path, rng: random.Random) -> Iterator[tuple[str, Damage]]:
-    """Seeded single-byte flips at many positions of every file, CRC and size patched."""
+def byte_flips(
+    index: Path, rng: random.Random, names: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, Damage]]:
+    """Seeded single-byte flips at many positions of every file (or of ``names``), CRC and
+    size patched."""
     for path in sorted(index.iterdir()):
+        if names is not None and path.name not in names:
+            continue
         size = path.stat().st_size
         if size == 0:
             continue
@@ -311,26 +324,31 @@ def run_trials(trials: list[tuple[str, Path]], verify_checksums: bool, tmp: Path
     return [json.loads(line) for line in child.stdout.splitlines()]
 
 
-def damaged_copies(pristine: Path, tmp: Path) -> dict[str, list[tuple[str, Path]]]:
+def damaged_copies(pristine: dict[str, Path], tmp: Path) -> dict[str, list[tuple[str, Path]]]:
     rng = random.Random(SEED)
+    dense, sparse = pristine["dense"], pristine["sparse"]
     groups = {
-        "flip": byte_flips(pristine, rng),
-        "truncate": truncations(pristine, rng),
-        "crafted": crafted(),
-        "manifest": edited_manifests(),
+        "flip": (dense, byte_flips(dense, rng)),
+        "sparse flip": (sparse, byte_flips(sparse, rng, SPARSE_ARRAYS)),
+        "truncate": (dense, truncations(dense, rng)),
+        "crafted": (dense, crafted()),
+        "manifest": (dense, edited_manifests()),
     }
     return {
         group: [
-            (what, copy_with(pristine, tmp / group / str(k), damage))
+            (
+                f"{what}{' (sparse)' * (source == sparse)}",
+                copy_with(source, tmp / group / str(k), damage),
+            )
             for k, (what, damage) in enumerate(damages)
         ]
-        for group, damages in groups.items()
+        for group, (source, damages) in groups.items()
     }
 
 
 @pytest.fixture(scope="module")
 def copies(
-    pristine: Path, tmp_path_factory: pytest.TempPathFactory
+    pristine: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, list[tuple[str, Path]]]:
     return damaged_copies(pristine, tmp_path_factory.mktemp("damaged"))
 
@@ -353,6 +371,6 @@ def test_no_damaged_index_crashes_or_raises_a_foreign_error(
     assert [what for what in crafted_or_edited if what not in refused] == []
 
 
-def test_the_pristine_index_answers_every_query(pristine: Path, tmp_path: Path) -> None:
-    results = run_trials([("pristine", pristine)], True, tmp_path)
-    assert results == [{"trial": "pristine", "outcome": "answered"}]
+def test_the_pristine_indexes_answer_every_query(pristine: dict[str, Path], tmp_path: Path) -> None:
+    results = run_trials(list(pristine.items()), True, tmp_path)
+    assert results == [{"trial": layout, "outcome": "answered"} for layout in pristine]
