@@ -329,6 +329,11 @@ def bad_dictionary(position: int) -> pa.DictionaryArray:
     )
 
 
+def lying_nulls(values: pa.Array, null_count: int) -> pa.Array:
+    """``values`` with a recorded null count that is not what its validity bitmap holds."""
+    return pa.Array.from_buffers(values.type, len(values), values.buffers(), null_count=null_count)
+
+
 def alter_bytes(index: Path, name: str, old: bytes, new: bytes) -> None:
     """Overwrite the one occurrence of ``old`` in a file (same size) and patch its CRC."""
     data = (index / name).read_bytes()
@@ -604,6 +609,25 @@ CORRUPTIONS: list[Any] = [
         lambda i: alter_bytes(i, "parts.arrow", b"3M", b"\xe4\xb8"),
         r"parts\.arrow column brand: row \d is not valid UTF-8",
         id="arrow-string-cut-character",
+    ),
+    pytest.param(
+        lambda i: set_column(
+            i, "vehicles", "engine", lying_nulls(pa.array(["2.0", None, "2.5", "1.5"]), 3)
+        ),
+        r"vehicles\.arrow column engine: 3 nulls recorded, 1 in its validity bitmap",
+        id="arrow-string-null-count-wrong",
+    ),
+    pytest.param(
+        lambda i: set_column(
+            i,
+            "vehicles",
+            "engine",
+            pa.DictionaryArray.from_arrays(
+                lying_nulls(pa.array([0, None, 1, 0], pa.int32()), 2), pa.array(["2.0", "2.5"])
+            ),
+        ),
+        r"vehicles\.arrow column engine: .*null_count value \(2\) doesn't match",
+        id="arrow-dictionary-null-count-wrong",
     ),
     # the manifest's build stats and file facts
     pytest.param(
