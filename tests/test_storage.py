@@ -629,6 +629,16 @@ CORRUPTIONS: list[Any] = [
         r"vehicles\.arrow column engine: .*null_count value \(2\) doesn't match",
         id="arrow-dictionary-null-count-wrong",
     ),
+    pytest.param(
+        lambda i: set_column(i, "numbers", "key", pa.array([None, "P83124", "04152YZZA1", "WB24"])),
+        r"numbers\.arrow: column key is null at row 0; the index is corrupt",
+        id="arrow-number-key-null",
+    ),
+    pytest.param(
+        lambda i: set_column(i, "vehicles", "year", pa.array([2018, None, 2020, 2019], pa.int16())),
+        r"vehicles\.arrow: column year is null at row 1",
+        id="arrow-vehicle-year-null",
+    ),
     # the manifest's build stats and file facts
     pytest.param(
         set_stat("vehicles", 1_000_000_000),

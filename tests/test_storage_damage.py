@@ -223,6 +223,14 @@ def crafted() -> Iterator[tuple[str, Damage]]:
         with_column("numbers", "key", lambda t: raw_strings(*_spoiled(t.column("key")))(t)),
     )
     yield (
+        "VIN pattern's vehicle null",
+        with_column("vin_patterns", "vehicle", lambda t: pa.array([None], pa.int32())),
+    )
+    yield (
+        "number key null",
+        with_column("numbers", "key", lambda t: pa.array([None] * t.num_rows, pa.string())),
+    )
+    yield (
         "part names a dictionary index out of range",
         with_column("parts", "name", bad_indices([0, 1, 1, 7], ["机油滤清器", "pads"])),
     )

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _core
 from ._links import LinkArrays, check_links
@@ -82,6 +83,7 @@ ARRAY_DTYPES = {
     "group_part": ("int32",),
 }
 FILE_FACTS = {"table": ("rows",), "array": ("length",)}  # besides bytes and crc32; dtype apart
+NULLABLE = {"details": ("position", "qty", "note")}  # an application without them; none else
 TABLE_TYPES = {
     "vehicles": {
         "vehicle_id": pa.string(),
@@ -442,6 +444,8 @@ def _read_stats(stats: dict[str, Any], counts: dict[str, int], directory: Path) 
 
 
 def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
+    """Every column the library reads is there, of its type, and null only where a build can
+    leave nulls (the queries read the others as never null)."""
     for name, columns in TABLE_TYPES.items():
         schema = tables[name].schema
         for column, wanted in columns.items():
@@ -451,4 +455,11 @@ def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
                 raise IndexFileError(
                     f"{directory}/{name}.arrow: column {column} is {schema.field(column).type}, "
                     f"expected {wanted}"
+                )
+            values = tables[name].column(column)
+            if values.null_count and column not in NULLABLE.get(name, ()):
+                row = pc.index(values.is_null(), True).as_py()
+                raise IndexFileError(
+                    f"{directory}/{name}.arrow: column {column} is null at row {row}; the index "
+                    "is corrupt, rebuild or re-save it"
                 )
