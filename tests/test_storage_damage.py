@@ -244,6 +244,41 @@ def _spoiled(column: pa.ChunkedArray) -> tuple[list[int], bytes]:
     return offsets, bytes(data)
 
 
+def set_value(row: int, value: Any) -> Callable[[pa.Table, str], pa.Array]:
+    """One value of a column replaced (a dictionary column comes back decoded)."""
+
+    def values(table: pa.Table, column: str) -> pa.Array:
+        array = table.column(column).combine_chunks()
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        rows = array.to_pylist()
+        rows[row] = value
+        return pa.array(rows, array.type)
+
+    return values
+
+
+def odd_values() -> Iterator[tuple[str, Damage]]:
+    """Well-formed tables holding what no build writes: each loads, or is refused."""
+    for name, column, row, value in [
+        ("vehicles", "vehicle_id", 1, "V1"),
+        ("vehicles", "year", 0, -1),
+        ("parts", "part_id", 0, ""),
+        ("parts", "category", 3, "brake pads"),
+        ("categories", "category", 0, "中文"),
+        ("details", "qty", 0, -32768),
+        ("numbers", "key", 0, "x" * 20_000),
+        ("numbers", "key", 1, "ab-c d"),
+        ("number_brands", "brand", 0, ""),
+        ("vin_patterns", "pattern", 0, "*" * 17),
+    ]:
+        change = set_value(row, value)
+        yield (
+            f"{name}.{column}[{row}] = {value!r:.30}",
+            with_column(name, column, lambda t, c=column, f=change: f(t, c)),
+        )
+
+
 def edited_manifests() -> Iterator[tuple[str, Damage]]:
     """Build stats and file facts edited, and manifests no parser should have to survive."""
 
@@ -341,6 +376,7 @@ def damaged_copies(pristine: dict[str, Path], tmp: Path) -> dict[str, list[tuple
         "truncate": (dense, truncations(dense, rng)),
         "crafted": (dense, crafted()),
         "manifest": (dense, edited_manifests()),
+        "values": (dense, odd_values()),
     }
     return {
         group: [
