@@ -138,6 +138,26 @@ def test_load_answers_every_query_like_the_saved_catalogue(
     assert repr(loaded) == repr(original)
 
 
+@pytest.mark.parametrize("verify_checksums", [True, False], ids=["crc", "no-crc"])
+def test_extra_columns_of_other_arrow_types_pass_the_load_checks(
+    tmp_path: Path, verify_checksums: bool
+) -> None:
+    # What polars and parquet hand over: large strings, categoricals, lists, structs, binary.
+    extra = {
+        "trim": pa.array(["GL", "GLX", "精英版", ""], pa.large_string()),
+        "body": pa.array(["sedan", None, "sedan", "hatch"]).cast(
+            pa.dictionary(pa.uint32(), pa.large_string())
+        ),
+        "tags": pa.array([["a"], [], None, ["b", "中"]], pa.large_list(pa.large_string())),
+        "size": pa.array([{"doors": 4, "seats": 5}] * 4),
+        "code": pa.array([b"\x00\xff", b"", None, b"x"], pa.binary()),
+    }
+    original = build(vehicles={**VEHICLES, **extra})
+    loaded = ym.Catalog.load(original.save(tmp_path / "idx"), verify_checksums=verify_checksums)
+    assert loaded.vehicles.equals(original.vehicles)
+    assert loaded.vehicles.to_pylist() == original.vehicles.to_pylist()
+
+
 def test_save_accepts_a_string_path_and_returns_the_absolute_directory(
     catalog: ym.Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
