@@ -178,6 +178,44 @@ def test_range_checks_agree(values, low, high):
     assert _core.first_decrease(as64) == _reference.first_decrease(as64)
 
 
+# Pieces of strings: ASCII runs past the 32-byte fast path, characters of every length, and
+# the malformed sequences a strict decoder refuses (lone continuation, overlong, surrogate,
+# past U+10FFFF, a lead byte without its tail).
+UTF8_PIECES = st.sampled_from(
+    [
+        *(b"a", b"A0" * 20, "é".encode(), "中".encode(), "😀".encode()),
+        *(b"\x80", b"\xc0\xaf", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80"),
+        *(b"\xff", b"\xe4", b"\xb8\xad"),
+    ]
+)
+
+
+@SETTINGS
+@given(
+    st.lists(st.lists(UTF8_PIECES, max_size=4).map(b"".join), max_size=8),
+    st.none() | st.tuples(st.integers(0, 8), st.integers(-3, 200)),
+    st.sampled_from([np.int32, np.int64]),
+)
+def test_string_checks_agree(strings, altered, width):
+    data = np.frombuffer(b"".join(strings), np.uint8)
+    offsets = np.cumsum([0, *map(len, strings)]).astype(width)
+    if altered is not None:
+        offsets[min(altered[0], len(strings))] = altered[1]
+    expected = _reference.first_bad_string(offsets, data)
+    assert _core.first_bad_string(offsets, data) == expected
+    if altered is None:
+        decodes = [_decodes(s) for s in strings]
+        assert expected == (decodes.index(False) if False in decodes else -1)
+
+
+def _decodes(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 ID_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 
 

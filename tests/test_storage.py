@@ -140,6 +140,26 @@ def test_load_answers_every_query_like_the_saved_catalogue(
     assert repr(loaded) == repr(original)
 
 
+@pytest.mark.parametrize("verify_checksums", [True, False], ids=["crc", "no-crc"])
+def test_extra_columns_of_other_arrow_types_pass_the_load_checks(
+    tmp_path: Path, verify_checksums: bool
+) -> None:
+    # What polars and parquet hand over: large strings, categoricals, lists, structs, binary.
+    extra = {
+        "trim": pa.array(["GL", "GLX", "精英版", ""], pa.large_string()),
+        "body": pa.array(["sedan", None, "sedan", "hatch"]).cast(
+            pa.dictionary(pa.uint32(), pa.large_string())
+        ),
+        "tags": pa.array([["a"], [], None, ["b", "中"]], pa.large_list(pa.large_string())),
+        "size": pa.array([{"doors": 4, "seats": 5}] * 4),
+        "code": pa.array([b"\x00\xff", b"", None, b"x"], pa.binary()),
+    }
+    original = build(vehicles={**VEHICLES, **extra})
+    loaded = ym.Catalog.load(original.save(tmp_path / "idx"), verify_checksums=verify_checksums)
+    assert loaded.vehicles.equals(original.vehicles)
+    assert loaded.vehicles.to_pylist() == original.vehicles.to_pylist()
+
+
 def test_save_accepts_a_string_path_and_returns_the_absolute_directory(
     catalog: ym.Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -312,6 +332,43 @@ def set_at(position: int, value: int) -> Callable[[np.ndarray], np.ndarray]:
         return values
 
     return change
+
+
+def set_column(index: Path, name: str, column: str, values: pa.Array) -> None:
+    """Replace one column of ``<name>.arrow`` (or add it) and patch the manifest to match."""
+    table = read_arrow(index, name)
+    if column in table.column_names:
+        table = table.drop_columns([column])
+    write_arrow(index, name, table.append_column(column, values))
+
+
+def bad_dictionary(position: int) -> pa.DictionaryArray:
+    """The engine column of the fixture's vehicles as a dictionary with one index out of range."""
+    indices = np.array([0, 1, 0, 2], np.int32)
+    indices[position] = 1_000_000
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices), pa.array(["2.0", "2.5", "1.5"]), safe=False
+    )
+
+
+def lying_nulls(values: pa.Array, null_count: int) -> pa.Array:
+    """``values`` with a recorded null count that is not what its validity bitmap holds."""
+    return pa.Array.from_buffers(values.type, len(values), values.buffers(), null_count=null_count)
+
+
+def alter_bytes(index: Path, name: str, old: bytes, new: bytes) -> None:
+    """Overwrite the one occurrence of ``old`` in a file (same size) and patch its CRC."""
+    data = (index / name).read_bytes()
+    assert data.count(old) == 1 and len(old) == len(new)
+    replace_file(index, name, data.replace(old, new), patch=True)
+
+
+def set_stat(name: str, value: Any) -> Corruption:
+    return lambda i: edit_manifest(i, lambda m: m["stats"].update({name: value}))
+
+
+def set_fact(name: str, fact: str, value: Any) -> Corruption:
+    return lambda i: edit_manifest(i, lambda m: m["files"][name].update({fact: value}))
 
 
 Corruption = Callable[[Path], None]
@@ -557,6 +614,124 @@ CORRUPTIONS: list[Any] = [
         r"vehicle_id",
         id="arrow-vehicle-id-wrong-type",
     ),
+    # what the values of a column hold: dictionary indices, UTF-8 (CRCs rewritten)
+    pytest.param(
+        lambda i: set_column(i, "vehicles", "engine", bad_dictionary(1)),
+        r"vehicles\.arrow column engine: .*out of bounds: 1000000 .*the index is corrupt",
+        id="arrow-dictionary-index-out-of-range",
+    ),
+    pytest.param(
+        lambda i: alter_bytes(
+            i, "vehicles.arrow", b"ToyotaToyotaToyotaHonda", b"\xffoyotaToyotaToyotaHonda"
+        ),
+        r"vehicles\.arrow column make: row 0 is not valid UTF-8; the index is corrupt",
+        id="arrow-string-not-utf8",
+    ),
+    pytest.param(
+        lambda i: alter_bytes(i, "parts.arrow", b"3M", b"\xe4\xb8"),
+        r"parts\.arrow column brand: row \d is not valid UTF-8",
+        id="arrow-string-cut-character",
+    ),
+    pytest.param(
+        lambda i: set_column(
+            i, "vehicles", "engine", lying_nulls(pa.array(["2.0", None, "2.5", "1.5"]), 3)
+        ),
+        r"vehicles\.arrow column engine: 3 nulls recorded, 1 in its validity bitmap",
+        id="arrow-string-null-count-wrong",
+    ),
+    pytest.param(
+        lambda i: set_column(
+            i,
+            "vehicles",
+            "engine",
+            pa.DictionaryArray.from_arrays(
+                lying_nulls(pa.array([0, None, 1, 0], pa.int32()), 2), pa.array(["2.0", "2.5"])
+            ),
+        ),
+        r"vehicles\.arrow column engine: .*null_count value \(2\) doesn't match",
+        id="arrow-dictionary-null-count-wrong",
+    ),
+    pytest.param(
+        lambda i: set_column(i, "numbers", "key", pa.array([None, "P83124", "04152YZZA1", "WB24"])),
+        r"numbers\.arrow: column key is null at row 0; the index is corrupt",
+        id="arrow-number-key-null",
+    ),
+    pytest.param(
+        lambda i: set_column(i, "vehicles", "year", pa.array([2018, None, 2020, 2019], pa.int16())),
+        r"vehicles\.arrow: column year is null at row 1",
+        id="arrow-vehicle-year-null",
+    ),
+    # the manifest's build stats and file facts
+    pytest.param(
+        set_stat("vehicles", 1_000_000_000),
+        r"stats\.vehicles is 1,000,000,000 but the index holds 4: the manifest was altered",
+        id="manifest-stats-vehicles-too-many",
+    ),
+    pytest.param(
+        set_stat("links", -5),
+        r"stats\.links is -5, expected a number >= 0",
+        id="manifest-stats-links-negative",
+    ),
+    pytest.param(
+        set_stat("parts", "4"),
+        r"stats\.parts is '4', expected a number >= 0",
+        id="manifest-stats-parts-a-string",
+    ),
+    pytest.param(
+        set_stat("fitment_rows", True),
+        r"stats\.fitment_rows is True, expected a number >= 0",
+        id="manifest-stats-a-boolean",
+    ),
+    pytest.param(
+        set_stat("duplicate_rows", 2.5),
+        r"stats\.duplicate_rows is 2\.5, expected a number >= 0",
+        id="manifest-stats-a-fraction",
+    ),
+    pytest.param(
+        set_stat("build_seconds", float("nan")),
+        r"stats\.build_seconds is nan, expected a number >= 0",
+        id="manifest-stats-seconds-nan",
+    ),
+    pytest.param(
+        set_stat("index_bytes", 12),
+        r"stats\.index_bytes is 12 but the index holds [\d,]+",
+        id="manifest-stats-index-bytes-wrong",
+    ),
+    pytest.param(
+        set_stat("oe_rows", {"a": [1]}),
+        r"stats\.oe_rows is \{'a': \[1\]\}, expected a number >= 0",
+        id="manifest-stats-an-object",
+    ),
+    pytest.param(
+        set_fact("link_part.bin", "length", {}),
+        r"file 'link_part\.bin': length is \{\}, expected an integer >= 0",
+        id="manifest-array-length-an-object",
+    ),
+    pytest.param(
+        set_fact("vehicles.arrow", "rows", [4]),
+        r"file 'vehicles\.arrow': rows is \[4\], expected an integer >= 0",
+        id="manifest-table-rows-a-list",
+    ),
+    pytest.param(
+        set_fact("run_bounds.bin", "bytes", "104"),
+        r"file 'run_bounds\.bin': bytes is '104', expected an integer >= 0",
+        id="manifest-bytes-a-string",
+    ),
+    pytest.param(
+        set_fact("parts.arrow", "kind", "parquet"),
+        r"file 'parts\.arrow': kind 'parquet', expected 'table' or 'array'",
+        id="manifest-unknown-kind",
+    ),
+    pytest.param(
+        lambda i: (i / "manifest.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8"),
+        r"manifest\.json is not valid JSON",
+        id="manifest-deeply-nested",
+    ),
+    pytest.param(
+        lambda i: (i / "manifest.json").write_text('{"format": 1' + "0" * 5000 + "}", "utf-8"),
+        r"manifest\.json is not valid JSON",
+        id="manifest-integer-of-5000-digits",
+    ),
 ]
 
 
@@ -632,6 +807,14 @@ def test_altered_string_offsets_in_an_arrow_file_raise_instead_of_crashing(
     )
     assert child.returncode == 0, f"the process died ({child.returncode}): {child.stderr[-800:]}"
     assert child.stdout.startswith("IndexFileError"), child.stdout + child.stderr[-800:]
+
+
+def test_interchange_groups_that_disagree_with_part_group_raise_on_load(index: Path) -> None:
+    # Group 0 loses its one part to group 1: every array is still in range and monotonic, but
+    # interchange("P2") would read an empty group (a ValueError from numpy, not ours).
+    alter_array(index, "group_indptr", set_at(1, 0))
+    with pytest.raises(IndexFileError, match=r"group_indptr disagrees with part_group"):
+        ym.Catalog.load(index, verify_checksums=False)
 
 
 # -- the sparse run layout ------------------------------------------------------------------------

@@ -188,3 +188,14 @@ def test_altered_vin_patterns_are_caught_on_load(samples, tmp_path: Path) -> Non
         writer.write_table(broken)
     with pytest.raises(ym.IndexFileError):
         ym.Catalog.load(index, verify_checksums=False)
+
+
+def test_a_pattern_of_wildcards_only_matches_every_valid_vin() -> None:
+    catalog = ym.Catalog.from_tables(
+        vehicles=VEHICLES,
+        parts=NO_PARTS,
+        vin_patterns={"pattern": ["*" * 17], "vehicle_id": ["B"]},
+    )
+    found = catalog.vins.vehicles_for_vins(["LFV2A26F1KM333275", "LHGGK5H51H8412114"])
+    assert found.column("vehicle_id").to_pylist() == ["B", "B"]
+    assert found.column("specificity").to_pylist() == [0, 0]

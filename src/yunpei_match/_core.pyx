@@ -42,7 +42,7 @@ import numpy as np
 cimport numpy as cnp
 from cython.operator cimport dereference as deref
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint32_t, uint64_t
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memcpy
 from libcpp.algorithm cimport sort as cpp_sort, unique as cpp_unique
 from libcpp.map cimport map as cpp_map
 from libcpp.utility cimport pair

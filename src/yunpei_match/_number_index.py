@@ -263,6 +263,11 @@ def check_numbers(arrays: NumberArrays, tables: NumberTables, *, n_parts: int, w
             "group_part": (a.group_part, n_parts),
         },
     )
+    # A part's group holds the part: interchange() reads it as never empty.
+    if not np.array_equal(
+        np.diff(a.group_indptr), np.bincount(a.part_group, minlength=len(a.group_indptr) - 1)
+    ):
+        raise IndexFileError(f"{where}: group_indptr disagrees with part_group; rebuild the index")
     if n_links and not (a.part_link.min() >= 0 and a.part_link.max() < n_links):
         raise IndexFileError(f"{where}: part_link points outside the links; rebuild the index")
     if n_links and not (a.link_brand.min() >= -1 and a.link_brand.max() < tables.brands.num_rows):

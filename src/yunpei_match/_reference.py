@@ -485,3 +485,17 @@ def first_out_of_range(values: Int32Array, low: int, high: int) -> int:
         if not low <= x < high:
             return i
     return -1
+
+
+def first_bad_string(offsets: npt.NDArray[np.integer], data: npt.NDArray[np.uint8]) -> int:
+    """Row of the first string out of bounds, else the first not UTF-8, or -1; see ``_core``."""
+    n, size = len(offsets) - 1, len(data)
+    for i in range(n):
+        if not 0 <= offsets[i] <= offsets[i + 1] <= size:
+            return i
+    for i in range(n):
+        try:
+            bytes(data[offsets[i] : offsets[i + 1]]).decode("utf-8")
+        except UnicodeDecodeError:
+            return i
+    return -1

@@ -390,13 +390,17 @@ class Catalog:
     ) -> Catalog:
         """Memory-map a catalogue written by :meth:`save`.
 
-        Structural checks (sizes, offsets monotonic and in range, codes in range) always run;
-        ``verify_checksums=False`` skips reading every byte for the CRC-32 check.
+        Structural checks always run: array sizes, offsets monotonic and in range, codes in
+        range; every table column's string offsets, UTF-8 and dictionary indices; the
+        manifest's build stats against the arrays. Whatever the files hold, the catalogue
+        returned is safe to query and convert. ``verify_checksums=False`` skips the CRC-32
+        check, which reads every byte of every file.
 
         Raises
         ------
         IndexFileError
-            If the directory is missing, truncated, altered or of another format version.
+            If the directory is missing, truncated, altered or of another format version (an
+            alteration that leaves every file well-formed is caught by the CRC-32 check only).
         """
         return storage.load(
             cls, Path(directory), verify_checksums=verify_checksums, kernels=kernels

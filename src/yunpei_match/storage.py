@@ -15,18 +15,23 @@ Layout of a saved catalogue::
                          the manifest)
 
 Loading memory-maps every file, so it costs milliseconds whatever the size; nothing is ever
-unpickled. The structural checks of ``_links.check_links`` always run; the CRC-32 of every file
-is checked unless the caller opts out.
+unpickled. Whatever the files hold, a load either raises ``IndexFileError`` or returns a
+catalogue that every query and conversion can read safely: the manifest's facts and build
+stats are checked against the files, the arrays by ``_links.check_links`` and
+``_number_index.check_numbers``, and every column of every table by ``_check_column``. The
+CRC-32 of every file is checked unless the caller opts out.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import mmap
 import os
 import shutil
 import sys
 import zlib
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
@@ -34,15 +39,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ._core import first_out_of_range as _core_range
+from . import _core
 from ._links import LinkArrays, check_links
 from ._number_index import NumberArrays, NumberTables, check_numbers
+from ._tables import show
 from .errors import DataError, IndexFileError
 from .vin_index import check_patterns
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from .catalog import BuildStats, Catalog
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
 
@@ -75,6 +82,8 @@ ARRAY_DTYPES = {
     "group_indptr": ("int64",),
     "group_part": ("int32",),
 }
+FILE_FACTS = {"table": ("rows",), "array": ("length",)}  # besides bytes and crc32; dtype apart
+NULLABLE = {"details": ("position", "qty", "note")}  # an application without them; none else
 TABLE_TYPES = {
     "vehicles": {
         "vehicle_id": pa.string(),
@@ -188,26 +197,16 @@ def load(
     cls: type[Catalog], directory: Path, *, verify_checksums: bool, kernels: ModuleType
 ) -> Catalog:
     """Memory-map a saved catalogue, checking format, sizes, structure and optionally CRCs."""
-    from .catalog import BuildStats
-
     manifest = _read_manifest(directory)
     files = manifest["files"]
     for name, facts in files.items():
-        if not isinstance(facts, dict) or "/" in name or name.startswith("."):
-            raise IndexFileError(f"{directory}/manifest.json: bad entry for file {name!r}")
+        _check_facts(directory, name, facts)
         _check_file(directory / name, facts, verify_checksums)
     tables = {name: _read_table(directory / f"{name}.arrow", files) for name in TABLES}
     arrays = {
         name: _read_array(directory / f"{name}.bin", files)
         for name in (*LinkArrays.__dataclass_fields__, *NumberArrays.__dataclass_fields__)
     }
-    expected_stats = set(BuildStats.__dataclass_fields__)
-    if set(manifest["stats"]) != expected_stats:
-        raise IndexFileError(
-            f"{directory}/manifest.json: the build stats must have exactly the fields "
-            f"{', '.join(sorted(expected_stats))}"
-        )
-    stats = BuildStats(**manifest["stats"])
     links = LinkArrays(**{name: arrays[name] for name in LinkArrays.__dataclass_fields__})
     numbers = NumberArrays(**{name: arrays[name] for name in NumberArrays.__dataclass_fields__})
     number_tables = NumberTables(numbers=tables["numbers"], brands=tables["number_brands"])
@@ -226,6 +225,7 @@ def load(
     )
     check_numbers(numbers, number_tables, n_parts=tables["parts"].num_rows, where=str(directory))
     _check_vin_patterns(tables["vin_patterns"], tables["vehicles"].num_rows, directory)
+    stats = _read_stats(manifest["stats"], _counts(tables, links, numbers), directory)
     return cls(
         vehicles=tables["vehicles"],
         parts=tables["parts"],
@@ -246,7 +246,7 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
         raise IndexFileError(f"{directory} is not a saved index: {path.name} is missing")
     try:
         manifest = json.loads(path.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, too deep, a 5,000-digit int
         raise IndexFileError(f"{path} is not valid JSON: {exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexFileError(f"{path} does not describe a {FORMAT} index")
@@ -261,6 +261,20 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
     if not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("stats"), dict):
         raise IndexFileError(f"{path} lacks its file list or stats")
     return manifest
+
+
+def _check_facts(directory: Path, name: str, facts: Any) -> None:
+    """A manifest entry: a plain file name, and facts of the types its kind has."""
+    where = f"{directory}/manifest.json: file {name!r}"
+    if not isinstance(facts, dict) or not name or "/" in name or name.startswith("."):
+        raise IndexFileError(f"{where}: bad entry")
+    kind = facts.get("kind")
+    if kind not in FILE_FACTS:
+        raise IndexFileError(f"{where}: kind {show(kind)}, expected 'table' or 'array'")
+    for key in ("bytes", "crc32", *FILE_FACTS[kind]):
+        value = facts.get(key)
+        if type(value) is not int or value < 0:  # bool is an int; true is not a size
+            raise IndexFileError(f"{where}: {key} is {show(value)}, expected an integer >= 0")
 
 
 def _check_file(path: Path, facts: dict[str, Any], verify_checksums: bool) -> None:
@@ -281,37 +295,80 @@ def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
         raise IndexFileError(f"{path.name} is not listed in the manifest")
     try:
         table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-        table.validate()  # buffer sizes; the string offsets are checked below
-    except (pa.ArrowInvalid, OSError) as exc:
+        table.validate()  # buffer sizes; what the buffers hold is checked below
+        _decode_names(table.schema)
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
         raise IndexFileError(f"{path} is not a readable Arrow file: {exc}") from None
     if table.num_rows != files[path.name].get("rows"):
         raise IndexFileError(f"{path} has {table.num_rows} rows, the manifest disagrees")
     for name in table.column_names:
         for chunk in table.column(name).chunks:
-            _check_string_offsets(chunk, f"{path} column {name}")
+            _check_column(chunk, f"{path} column {name}")
     return table
 
 
-def _check_string_offsets(chunk: pa.Array, where: str) -> None:
-    """Offsets of a string column non-decreasing and inside its data buffer.
+def _decode_names(fields: Iterable[pa.Field]) -> None:
+    """Decode every field name, nested ones too, as each conversion will (a flipped byte in a
+    name is not UTF-8: better a load that fails than a ``to_pylist`` that does)."""
+    for field in fields:
+        _ = field.name
+        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        _decode_names(kind.field(i) for i in range(kind.num_fields))
 
-    A file altered behind an unchanged size (and a rewritten CRC) must not reach a ``take``
-    that reads out of bounds. This is the part of Arrow's full validation that keeps memory
-    safe, without its UTF-8 check: ten times cheaper on a large index.
+
+def _check_column(chunk: pa.Array, where: str) -> None:
+    """Every value of ``chunk`` safe to read, convert and decode, or IndexFileError.
+
+    A file altered behind an unchanged size (and a rewritten CRC) must not reach a ``take``, a
+    ``to_pylist`` or a parquet writer that reads out of bounds or decodes bad UTF-8. Plain
+    string columns, nearly all the bytes of an index, go through ``_core.first_bad_string``
+    (offsets, then UTF-8 in one pass, 32 bytes a step while they are ASCII): at scale L that
+    is several times cheaper than Arrow's full validation. Any other column (dictionary
+    indices, nested offsets, null counts) gets Arrow's full validation: such columns are small
+    or rare.
     """
-    if pa.types.is_dictionary(chunk.type):
-        _check_string_offsets(chunk.dictionary, where)
+    if pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type):
+        _check_strings(chunk, where)
         return
-    if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+    try:
+        chunk.validate(full=True)
+    except pa.ArrowException as exc:
+        raise IndexFileError(
+            f"{where}: {exc}; the index is corrupt, rebuild or re-save it"
+        ) from None
+
+
+def _check_strings(chunk: pa.Array, where: str) -> None:
+    """Offsets non-decreasing and inside the data, strict UTF-8, and a true null count."""
+    validity, offsets_buffer, data_buffer = chunk.buffers()
+    if validity is not None:
+        valid = pa.BooleanArray.from_buffers(
+            pa.bool_(), len(chunk), [None, validity], 0, chunk.offset
+        )
+        if valid.true_count != len(chunk) - chunk.null_count:
+            raise IndexFileError(
+                f"{where}: {chunk.null_count} nulls recorded, {len(chunk) - valid.true_count} in "
+                "its validity bitmap; the index is corrupt, rebuild or re-save it"
+            )
+    if len(chunk) == 0:
         return
     width = np.int32 if pa.types.is_string(chunk.type) else np.int64
-    _, offsets_buffer, data_buffer = chunk.buffers()
     offsets = np.frombuffer(
         offsets_buffer, width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
     )
-    data_size = data_buffer.size if data_buffer is not None else 0
-    if offsets[0] < 0 or offsets[-1] > data_size or np.any(offsets[1:] < offsets[:-1]):
-        raise IndexFileError(f"{where}: string offsets out of order or out of bounds")
+    data = (
+        np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
+    )
+    row = _core.first_bad_string(offsets, data)
+    if row < 0:
+        return
+    start, stop = int(offsets[row]), int(offsets[row + 1])
+    what = (
+        "is not valid UTF-8"
+        if 0 <= start <= stop <= len(data)
+        else f"has offsets {start:,}..{stop:,}, outside its {len(data):,} bytes or reversed"
+    )
+    raise IndexFileError(f"{where}: row {row} {what}; the index is corrupt, rebuild or re-save it")
 
 
 def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
@@ -341,11 +398,54 @@ def _check_vin_patterns(patterns: pa.Table, n_vehicles: int, directory: Path) ->
     except DataError as exc:
         raise IndexFileError(f"{directory}: {exc}") from None
     vehicles = patterns.column("vehicle").combine_chunks().to_numpy()
-    if len(vehicles) and _core_range(vehicles, 0, n_vehicles) >= 0:
+    if len(vehicles) and _core.first_out_of_range(vehicles, 0, n_vehicles) >= 0:
         raise IndexFileError(f"{directory}/vin_patterns.arrow names a vehicle code out of range")
 
 
+def _counts(
+    tables: dict[str, pa.Table], links: LinkArrays, numbers: NumberArrays
+) -> dict[str, int]:
+    """The build stats an index can count again from its own tables and arrays."""
+    return {
+        "vehicles": tables["vehicles"].num_rows,
+        "parts": tables["parts"].num_rows,
+        "categories": len(links.category_start) - 1,
+        "universal_parts": len(links.universal),
+        "links": links.n_links,
+        "detail_rows": tables["details"].num_rows,
+        "numbers": tables["numbers"].num_rows,
+        "interchange_groups": len(numbers.group_indptr) - 1,
+        "index_bytes": links.nbytes + numbers.nbytes,
+    }
+
+
+def _read_stats(stats: dict[str, Any], counts: dict[str, int], directory: Path) -> BuildStats:
+    """The manifest's build stats: counts the index can recount must agree with it, and every
+    other one (rows of the input tables, which the index does not keep) be an integer >= 0."""
+    from .catalog import BuildStats
+
+    where = f"{directory}/manifest.json"
+    expected = set(BuildStats.__dataclass_fields__)
+    if set(stats) != expected:
+        raise IndexFileError(
+            f"{where}: the build stats must have exactly the fields {', '.join(sorted(expected))}"
+        )
+    for name, value in stats.items():
+        seconds = name == "build_seconds" and type(value) is float and math.isfinite(value)
+        if not (type(value) is int or seconds) or value < 0:
+            raise IndexFileError(f"{where}: stats.{name} is {show(value)}, expected a number >= 0")
+    for name, count in counts.items():
+        if stats[name] != count:
+            raise IndexFileError(
+                f"{where}: stats.{name} is {stats[name]:,} but the index holds {count:,}: the "
+                "manifest was altered"
+            )
+    return BuildStats(**stats)
+
+
 def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
+    """Every column the library reads is there, of its type, and null only where a build can
+    leave nulls (the queries read the others as never null)."""
     for name, columns in TABLE_TYPES.items():
         schema = tables[name].schema
         for column, wanted in columns.items():
@@ -355,4 +455,11 @@ def _check_tables(tables: dict[str, pa.Table], directory: Path) -> None:
                 raise IndexFileError(
                     f"{directory}/{name}.arrow: column {column} is {schema.field(column).type}, "
                     f"expected {wanted}"
+                )
+            values = tables[name].column(column)
+            if values.null_count and column not in NULLABLE.get(name, ()):
+                row = pc.index(values.is_null(), True).as_py()
+                raise IndexFileError(
+                    f"{directory}/{name}.arrow: column {column} is null at row {row}; the index "
+                    "is corrupt, rebuild or re-save it"
                 )

@@ -208,7 +208,7 @@ def _match(mask: _Mask, chars: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray
     """(request row, vehicle) pairs of the VIN rows ``rows`` matching patterns of ``mask``."""
     width = len(mask.fixed)
     data = np.ascontiguousarray(chars[rows][:, mask.fixed]).reshape(-1)
-    offsets = np.arange(0, len(rows) * width + 1, width, dtype=np.int64)
+    offsets = np.arange(len(rows) + 1, dtype=np.int64) * width  # width 0: all wildcards
     codes = mask.table.find_many(offsets, data)
     hit = codes >= 0
     starts, stops = mask.indptr[codes[hit]], mask.indptr[codes[hit] + 1]
