@@ -198,4 +198,4 @@ def test_a_pattern_of_wildcards_only_matches_every_valid_vin() -> None:
     )
     found = catalog.vins.vehicles_for_vins(["LFV2A26F1KM333275", "LHGGK5H51H8412114"])
     assert found.column("vehicle_id").to_pylist() == ["B", "B"]
-    assert found.column("specificity").to_pylist() == [0, 0]
+    assert found.column("matched_positions").to_pylist() == [0, 0]
