@@ -1,4 +1,4 @@
-"""Build the Cython core.
+"""Build the compiled kernels: one extension per domain package (``<package>/_kernels.pyx``).
 
 The compiler directives live here, once. Kernels run with bounds checks off because every array
 they see has been validated in Python first; ``YUNPEI_MATCH_CYTHON_DEBUG=1`` turns the checks
@@ -6,6 +6,7 @@ back on for a debug build (``YUNPEI_MATCH_CYTHON_DEBUG=1 pip install -e .``).
 """
 
 import os
+from pathlib import Path
 
 import numpy as np
 from Cython.Build import cythonize
@@ -24,15 +25,18 @@ directives = {
     "auto_pickle": False,
 }
 
+SOURCES = sorted(Path("src").glob("yunpei_match/**/_kernels.pyx"))  # each a domain's kernels
+
 extensions = [
     Extension(
-        f"yunpei_match.{name}",
-        [f"src/yunpei_match/{name}.pyx"],
+        ".".join(source.with_suffix("").relative_to("src").parts),
+        [str(source)],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=["-O0", "-g"] if DEBUG else ["-O3"],
     )
-    for name in ("_core", "_stock", "_vin")
+    for source in SOURCES
 ]
 
-setup(ext_modules=cythonize(extensions, compiler_directives=directives))
+# include_path: the kernels cimport the shared C helpers of yunpei_match/_base/*.pxd.
+setup(ext_modules=cythonize(extensions, compiler_directives=directives, include_path=["src"]))

@@ -23,8 +23,8 @@ import pytest
 
 import yunpei_match
 from yunpei_match import synth
-from yunpei_match._build import Applications, encode_fitments
-from yunpei_match._tables import as_table
+from yunpei_match._base.tables import as_table
+from yunpei_match.fitment.encode import Applications, encode_fitments
 
 SCALE = os.environ.get("YUNPEI_BENCH_SCALE", "S")
 SEED = 0

@@ -15,13 +15,13 @@ import pyarrow as pa
 import pytest
 
 import yunpei_match
-from yunpei_match import _core
-from yunpei_match._links import build_links
+from yunpei_match.fitment import _kernels
+from yunpei_match.fitment.links import build_links
 
 if TYPE_CHECKING:
     from conftest import Requests
 
-    from yunpei_match._build import Applications
+    from yunpei_match.fitment.encode import Applications
 
 # Operations that take seconds at the large scales: a fixed number of rounds, not calibration.
 SLOW = {"rounds": 5, "iterations": 1, "warmup_rounds": 1}
@@ -114,7 +114,7 @@ def test_gather_parts_kernel(
 ) -> None:
     links = catalog._links
     index, _ = benchmark(
-        _core.gather_parts,
+        _kernels.gather_parts,
         links.run_bounds,
         links.vehicle_runs,
         links.run_category,
@@ -148,7 +148,7 @@ def test_gather_vehicles_kernel(
 ) -> None:
     links = catalog._links
     index, _ = benchmark(
-        _core.gather_vehicles,
+        _kernels.gather_vehicles,
         links.part_indptr,
         links.part_vehicle,
         universal.astype(np.uint8),

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from yunpei_match import _core, _reference
+from yunpei_match.catalog.kernels import COMPILED, REFERENCE
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 
-@pytest.fixture(params=[_core, _reference], ids=["core", "reference"])
+@pytest.fixture(params=[COMPILED, REFERENCE], ids=["core", "reference"])
 def impl(request: pytest.FixtureRequest):
-    """The kernels module under test: pass it as ``Catalog.from_tables(..., kernels=impl)``."""
+    """The kernel set under test: pass it as ``Catalog.from_tables(..., kernels=impl)``."""
     return request.param
 
 

@@ -19,7 +19,7 @@ import pytest
 import yunpei_match as ym
 from yunpei_match.batch import VinDecodeJob, run_job
 from yunpei_match.errors import ColumnTypeError, DataError, YunpeiMatchError
-from yunpei_match.tiers import DeliveryTiers, TierRule
+from yunpei_match.stock.tiers import DeliveryTiers, TierRule
 
 Columns = dict[str, list[Any]]
 

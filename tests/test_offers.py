@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import yunpei_match as ym
-from yunpei_match import _reference_stock, _stock
 from yunpei_match.errors import ColumnTypeError, DataError, MissingColumnError, UnknownIdError
+from yunpei_match.stock import _kernels, _kernels_py
 
 EARTH_RADIUS_KM = 6371.0088
 TOLERANCE_KM = 1e-6
@@ -118,7 +118,7 @@ def catalog() -> ym.Catalog:
     return make_catalog()
 
 
-def make_inventory(catalog: ym.Catalog, kernels=_stock) -> ym.Inventory:
+def make_inventory(catalog: ym.Catalog, kernels=_kernels) -> ym.Inventory:
     return ym.Inventory.from_tables(
         catalog,
         warehouses={
@@ -135,7 +135,7 @@ def make_inventory(catalog: ym.Catalog, kernels=_stock) -> ym.Inventory:
     )
 
 
-@pytest.fixture(scope="module", params=[_stock, _reference_stock], ids=["cython", "reference"])
+@pytest.fixture(scope="module", params=[_kernels, _kernels_py], ids=["cython", "reference"])
 def inventory(request: pytest.FixtureRequest, catalog) -> ym.Inventory:
     return make_inventory(catalog, request.param)
 

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from yunpei_match import _core
+from yunpei_match.fitment import _kernels
 
 from .checks import check_pairs, pair_keys
 from .data import Codes, Data, Stores
@@ -94,7 +94,7 @@ def run_batch_parts(data: Data, stores: Stores, m: int, repeats: int, skip: set)
         return table.column("request_index"), table.column("part_id").combine_chunks().indices
 
     tools = {
-        "ours: _core.gather_parts (codes)": lambda: _core.gather_parts(
+        "ours: _kernels.gather_parts (codes)": lambda: _kernels.gather_parts(
             links.run_bounds,
             links.vehicle_runs,
             links.run_category,
@@ -131,7 +131,7 @@ def run_batch_vehicles(data: Data, stores: Stores, m: int, repeats: int, skip: s
         return table.column("request_index"), table.column("vehicle_id").combine_chunks().indices
 
     tools = {
-        "ours: _core.gather_vehicles (codes)": lambda: _core.gather_vehicles(
+        "ours: _kernels.gather_vehicles (codes)": lambda: _kernels.gather_vehicles(
             links.part_indptr, links.part_vehicle, universal, data.n_vehicles, part
         ),
         "ours: vehicles_for_parts (string ids)": lambda: api(part_ids),

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 import yunpei_match
-from yunpei_match._links import build_links
+from yunpei_match.fitment.links import build_links
 
 from .checks import ResultMismatch, check_arrays
 from .data import Codes, Data, csr

@@ -18,8 +18,8 @@ import pyarrow as pa
 
 import yunpei_match
 from yunpei_match import synth
-from yunpei_match._build import Applications, encode_fitments
-from yunpei_match._tables import as_table
+from yunpei_match._base.tables import as_table
+from yunpei_match.fitment.encode import Applications, encode_fitments
 
 from .timing import clocked
 

@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from yunpei_match._stock_tables import OrderLines
+from yunpei_match.stock.tables import OrderLines
 
 from . import nearest as near
 from . import stock_offers as sql

@@ -28,37 +28,33 @@ from .errors import (
 if TYPE_CHECKING:
     from .catalog import BuildStats, Catalog
     from .fitment import FitmentIndex
-    from .inventory import Inventory, Offer
-    from .ledger import Reservation
     from .numbers import NumberIndex, normalize_number, normalize_numbers
     from .offers import FillRate
-    from .sourcing import SourcingPlan
-    from .tiers import DeliveryTiers, TierRule
-    from .vin import decode_vin, decode_vins, validate_vin, validate_vins
-    from .vin_index import VinIndex
+    from .stock import DeliveryTiers, Inventory, Offer, Reservation, SourcingPlan, TierRule
+    from .vin import VinIndex, decode_vin, decode_vins, validate_vin, validate_vins
 
 __version__ = "0.1.0"
 
-#: The module of each name imported on first use.
+#: The package of each name imported on first use.
 _LAZY = {
     "BuildStats": "catalog",
     "Catalog": "catalog",
     "FitmentIndex": "fitment",
-    "Inventory": "inventory",
-    "Offer": "inventory",
-    "Reservation": "ledger",
+    "Inventory": "stock",
+    "Offer": "stock",
+    "Reservation": "stock",
     "NumberIndex": "numbers",
     "normalize_number": "numbers",
     "normalize_numbers": "numbers",
     "FillRate": "offers",
-    "SourcingPlan": "sourcing",
-    "DeliveryTiers": "tiers",
-    "TierRule": "tiers",
+    "SourcingPlan": "stock",
+    "DeliveryTiers": "stock",
+    "TierRule": "stock",
     "decode_vin": "vin",
     "decode_vins": "vin",
     "validate_vin": "vin",
     "validate_vins": "vin",
-    "VinIndex": "vin_index",
+    "VinIndex": "vin",
 }
 
 __all__ = [

@@ -27,14 +27,14 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._ids import as_string_array
-from ._stock_tables import MAX_QTY, OrderLines, check_position, check_qty
-from ._tables import as_table, float_column, int_column, require_columns, show
+from ._base.ids import as_string_array
+from ._base.tables import as_table, float_column, int_column, require_columns, show
 from .errors import ColumnTypeError, DataError, UnknownIdError
+from .stock import MAX_QTY, OrderLines, check_position, check_qty
 
 if TYPE_CHECKING:
     from .catalog import Catalog
-    from .inventory import Inventory
+    from .stock import Inventory
 
 __all__ = ["FillRate", "fill_rate", "offers", "offers_many"]
 

@@ -20,7 +20,7 @@ writes the answers through a ``ParquetWriter`` as it goes: memory is bounded by 
 a saved index is memory-mapped (:meth:`Catalog.load`), a parquet catalogue directory is built in
 memory (:func:`open_catalog`); the stock jobs also build an :class:`~yunpei_match.Inventory`
 from ``warehouses`` and ``stock`` parquet, which a saved index does not hold.
-:mod:`yunpei_match.distributed` runs the same jobs over a partitioned dataset on Dask.
+:mod:`yunpei_match.batch.dask` runs the same jobs over a partitioned dataset on Dask.
 
 Accounting
 ----------

@@ -9,8 +9,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..numbers import _check_search_options, normalize_numbers
-from ..vin import Region, _policy, decode_vins, validate_vins, vin_characters
+from ..numbers import normalize_numbers
+from ..numbers.index import _check_search_options
+from ..vin import Region, decode_vins, validate_vins, vin_characters
+from ..vin.decode import _policy
 from ._checks import Verdicts, blank_mask, check_ids, null_mask
 from ._runner import Job
 

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .._tables import INT64_MAX, as_table, is_string_type
+from .._base.tables import INT64_MAX, as_table, is_string_type
 from ..errors import ColumnTypeError, DataError, MissingColumnError, MissingTableError, show
 from . import DEFAULT_BATCH_ROWS
 from ._checks import Verdicts

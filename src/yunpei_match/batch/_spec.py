@@ -15,7 +15,7 @@ from ._stock_jobs import NearestStockedJob, OffersJob, SourcingJob
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
 __all__ = ["JOBS", "JobSpec", "open_catalog"]
 
@@ -108,7 +108,7 @@ class JobSpec:
         if not self.needs_stock:
             return make(catalog, **options)
         if inventory is None:
-            from ..inventory import Inventory
+            from ..stock import Inventory
 
             inventory = Inventory.from_parquet(catalog, self.stock_path, **self.inventory_options())
         return make(inventory, **options)

@@ -18,25 +18,17 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._stock_tables import MAX_QTY, check_max_km
-from .._tables import as_table
+from .._base.tables import as_table
 from ..errors import DataError
 from ..offers import _check_limit, offers_many
-from ..sourcing import MAX_NODES, _check_cap
-from ._checks import (
-    Verdicts,
-    blank_mask,
-    check_ids,
-    float_values,
-    null_mask,
-    positions,
-    quantities,
-)
+from ..stock import MAX_NODES, MAX_QTY, check_max_km
+from ..stock.sourcing import _check_cap
+from ._checks import Verdicts, blank_mask, check_ids, float_values, null_mask, positions, quantities
 from ._jobs import categories, request_vehicles
 from ._runner import Job
 
 if TYPE_CHECKING:
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
 __all__ = ["NearestStockedJob", "OffersJob", "SourcingJob"]
 
@@ -245,7 +237,7 @@ def order_hashes(ids: pa.Array) -> np.ndarray:
 
 class SourcingJob(Job):
     """Source whole orders from the warehouses' stock, in the fewest shipments
-    (:func:`yunpei_match.sourcing.source_orders`).
+    (:func:`yunpei_match.stock.sourcing.source_orders`).
 
     Input: ``order_id``, ``lat``, ``lon`` (the shop, the same on every line of an order),
     ``part_id``, optional ``qty``, **grouped by** ``order_id``: all lines of an order next to

@@ -1,7 +1,7 @@
 """The batch subcommands: one per job of :mod:`yunpei_match.batch`, and ``build``.
 
 Each streams a parquet file or a directory of them through :func:`~yunpei_match.batch.run_job`
-(or, with ``--dask``, :func:`~yunpei_match.distributed.run_on_dask`) with a progress bar, then
+(or, with ``--dask``, :func:`~yunpei_match.batch.dask.run_on_dask`) with a progress bar, then
 prints what the job did. A :class:`BatchCommand` row says everything a subcommand needs: its
 job, what its input option is called, which job options it exposes and its help.
 """
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from ..batch import JobReport, JobSpec
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
 __all__ = ["COMMANDS", "BatchCommand", "add_batch_commands", "add_build", "run_batch"]
 
@@ -375,7 +375,7 @@ def _run_on_dask(
     if any(p is not None and p.suffix.lower() == ".csv" for p in (args.out, args.rejects)):
         raise UsageError("--dask writes directories of parquet parts: CSV is for a local run")
     try:
-        from ..distributed import run_on_dask
+        from ..batch.dask import run_on_dask
     except ImportError:
         raise UsageError("--dask needs dask: pip install 'yunpei_match[dask]'") from None
     with dask_client(args.dask, quiet=args.quiet) as client:

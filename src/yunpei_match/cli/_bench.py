@@ -150,7 +150,7 @@ def _steps(root: Path, data: Path, written: dict[str, tuple[Path, int]]) -> list
         VinDecodeJob,
     )
     from ..catalog import Catalog
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
     files = {name: written[name] for name in ("requests", "numbers", "vins", "orders")}
     files["search"] = _head(files["numbers"][0], root / "search.parquet", SEARCH_SHARE)

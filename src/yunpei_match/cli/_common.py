@@ -15,7 +15,7 @@ from ._output import say, status
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
 __all__ = [
     "AT_HELP",
@@ -95,7 +95,7 @@ def non_negative_int(text: str) -> int:
 def max_edits(text: str) -> int:
     """``--max-edits``, checked by the search's own rule as the command line is parsed."""
     from ..errors import DataError
-    from ..numbers import _check_search_options
+    from ..numbers.index import _check_search_options
 
     value = _whole(text, least=-sys.maxsize)
     try:
@@ -198,7 +198,7 @@ def load_inventory(
     catalog: Catalog, index: Path, stock: Path | None, *, verbose: bool = True
 ) -> Inventory:
     """The warehouses and stock of ``stock`` (default: the catalogue's directory)."""
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
     where = stock if stock is not None else index
     if stock is None and (index / "manifest.json").exists() and not _has_table(index, "stock"):

@@ -36,7 +36,7 @@ from ._common import (
 from ._output import count, counted, print_table, say
 
 if TYPE_CHECKING:
-    from ..inventory import Inventory
+    from ..stock import Inventory
 
 __all__ = ["SOURCE", "add_source"]
 

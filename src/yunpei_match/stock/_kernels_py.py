@@ -1,0 +1,212 @@
+"""Pure-Python twins of the stock kernels in ``_kernels.pyx``: obviously right, used by tests.
+
+Same names, arguments and results as the compiled module. Distances are computed by haversine
+for every candidate and candidates compared in km; the kernel compares squared chords, so when
+two candidates are within ~1e-9 km of each other the two may pick different ones.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    lat1, lon1, lat2, lon2 = (math.radians(v) for v in (lat1, lon1, lat2, lon2))
+    a = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
+
+
+def sort_stock(
+    part: np.ndarray, warehouse: np.ndarray, n_parts: int, n_warehouses: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    order = sorted(range(len(part)), key=lambda r: (int(part[r]), int(warehouse[r])))
+    indptr = np.zeros(n_parts + 1, np.int64)
+    for r in order:
+        indptr[int(part[r]) + 1] += 1
+    pairs = [(int(part[r]), int(warehouse[r])) for r in order]
+    duplicate = next((i for i in range(1, len(pairs)) if pairs[i] == pairs[i - 1]), -1)
+    return np.cumsum(indptr), np.array(order, np.int64), duplicate
+
+
+class StockIndex:
+    def __init__(
+        self,
+        stock_indptr: np.ndarray,
+        stock_warehouse: np.ndarray,
+        available: np.ndarray,
+        warehouse_lat: np.ndarray,
+        warehouse_lon: np.ndarray,
+        warehouse_kind: np.ndarray,
+        part_group: np.ndarray,
+        group_indptr: np.ndarray,
+        group_part: np.ndarray,
+        warehouse_cluster: np.ndarray,
+    ) -> None:
+        # The clusters only let the kernel skip rows; the answers do not depend on them.
+        self.stock_indptr = stock_indptr
+        self.stock_warehouse = stock_warehouse
+        self.available = available
+        self.lat = warehouse_lat
+        self.lon = warehouse_lon
+        self.kind = warehouse_kind
+        self.part_group = part_group
+        self.group_indptr = group_indptr
+        self.group_part = group_part
+
+    def _km(self, lat: float, lon: float, w: int) -> float:
+        return haversine_km(lat, lon, float(self.lat[w]), float(self.lon[w]))
+
+    def _rows(self, p: int, qty: int, lat: float, lon: float, max_km: float) -> list[Any]:
+        """(warehouse, km, row) of part ``p``'s rows holding ``qty`` within ``max_km``."""
+        rows = []
+        for r in range(self.stock_indptr[p], self.stock_indptr[p + 1]):
+            w = int(self.stock_warehouse[r])
+            km = self._km(lat, lon, w)
+            if self.available[r] >= qty and km <= max_km:
+                rows.append((w, km, r))
+        return rows
+
+    def _group_others(self, p: int) -> list[int]:
+        g = int(self.part_group[p])
+        members = self.group_part[self.group_indptr[g] : self.group_indptr[g + 1]]
+        return [int(q) for q in members if q != p]
+
+    def _tier(self, w: int, km: float, rules: int, rule_kinds: Any, rule_max_km: Any) -> int:
+        for t in range(len(rule_kinds)):
+            applies = (rules >> t) & 1 and (int(rule_kinds[t]) >> int(self.kind[w])) & 1
+            if applies and km <= rule_max_km[t]:
+                return t
+        return -1
+
+    def nearest(
+        self,
+        line_lat: Any,
+        line_lon: Any,
+        line_part: Any,
+        line_qty: Any,
+        line_rules: Any,
+        rule_kinds: Any,
+        rule_max_km: Any,
+        rule_rank: Any,
+        max_km: float,
+        substitutes: bool,
+        fastest: bool,
+    ) -> tuple[np.ndarray, ...]:
+        n = len(line_part)
+        out = (
+            np.full(n, -1, np.int32),
+            np.full(n, -1, np.int32),
+            np.zeros(n, np.uint8),
+            np.full(n, np.nan),
+            np.full(n, -1, np.int8),
+        )
+        grouped = substitutes and len(self.part_group) > 0
+        for i in range(n):
+            p, lat, lon = int(line_part[i]), float(line_lat[i]), float(line_lon[i])
+            if p < 0:
+                continue
+            options = [(w, p, km) for w, km, _ in self._rows(p, int(line_qty[i]), lat, lon, max_km)]
+            substitute = False
+            if not options and grouped:
+                substitute = True
+                for q in self._group_others(p):
+                    rows = self._rows(q, int(line_qty[i]), lat, lon, max_km)
+                    options += [(w, q, km) for w, km, _ in rows]
+            if not options:
+                continue
+
+            def key(option: Any, rules: int = int(line_rules[i])) -> tuple[Any, ...]:
+                w, q, km = option
+                tier = self._tier(w, km, rules, rule_kinds, rule_max_km)
+                rank = (1 << 30 if tier < 0 else int(rule_rank[tier])) if fastest else 0
+                return (rank, km, w, q)
+
+            w, q, km = min(options, key=key)
+            out[0][i], out[1][i], out[2][i], out[3][i] = w, q, substitute, km
+            out[4][i] = self._tier(w, km, int(line_rules[i]), rule_kinds, rule_max_km)
+        return out
+
+    def candidates(
+        self,
+        line_lat: Any,
+        line_lon: Any,
+        line_part: Any,
+        line_qty: Any,
+        max_km: float,
+        substitutes: bool,
+    ) -> tuple[np.ndarray, ...]:
+        indptr = [0]
+        found: list[tuple[int, int, int, int, float]] = []
+        grouped = substitutes and len(self.part_group) > 0
+        for i in range(len(line_part)):
+            p, lat, lon, qty = int(line_part[i]), float(line_lat[i]), float(line_lon[i]), 0
+            if p >= 0:
+                qty = int(line_qty[i])
+                found += [(r, w, p, 0, km) for w, km, r in self._rows(p, qty, lat, lon, max_km)]
+                for q in self._group_others(p) if grouped else []:
+                    rows = self._rows(q, qty, lat, lon, max_km)
+                    found += [(r, w, q, 1, km) for w, km, r in rows]
+            indptr.append(len(found))
+        columns = list(zip(*found, strict=True)) if found else [(), (), (), (), ()]
+        return (
+            np.array(indptr, np.int64),
+            np.array(columns[0], np.int64),
+            np.array(columns[1], np.int32),
+            np.array(columns[2], np.int32),
+            np.array(columns[3], np.uint8),
+            np.array(columns[4], np.float64),
+        )
+
+
+def order_warehouses(
+    line_indptr: np.ndarray,
+    warehouse: np.ndarray,
+    substitute: np.ndarray,
+    km: np.ndarray,
+    order_indptr: np.ndarray,
+    n_warehouses: int,
+) -> tuple[np.ndarray, ...]:
+    indptr, word_indptr, rows, words = [0], [0], [], []
+    for o in range(len(order_indptr) - 1):
+        lo, hi = int(order_indptr[o]), int(order_indptr[o + 1])
+        masks: dict[int, list[Any]] = {}
+        for d in range(lo, hi):
+            for c in range(int(line_indptr[d]), int(line_indptr[d + 1])):
+                entry = masks.setdefault(int(warehouse[c]), [0, 0, float(km[c])])
+                entry[0] |= 1 << (d - lo)
+                entry[1] |= 0 if substitute[c] else 1 << (d - lo)
+        nearest: dict[tuple[int, int], tuple[float, int]] = {}
+        for w, (mask, own, distance) in masks.items():
+            nearest[mask, own] = min(nearest.get((mask, own), (distance, w)), (distance, w))
+        kept: list[tuple[int, int, int, float]] = []
+        for (mask, own), (distance, w) in sorted(nearest.items(), key=lambda item: item[1]):
+            if not any(mask & ~m == 0 and own & ~n == 0 for _, m, n, _ in kept):
+                kept.append((w, mask, own, distance))
+        n_words = -(-(hi - lo) // 64)
+        rows += [(w, distance) for w, _, _, distance in kept]
+        words += [(_words(mask, n_words), _words(own, n_words)) for _, mask, own, _ in kept]
+        indptr.append(len(rows))
+        word_indptr.append(word_indptr[-1] + n_words * len(kept))
+    columns = list(zip(*rows, strict=True)) if rows else [(), ()]
+    mask_words, own_words = ([w for pair in words for w in pair[i]] for i in (0, 1))
+    return (
+        np.array(indptr, np.int64),
+        np.array(word_indptr, np.int64),
+        np.array(columns[0], np.int32),
+        np.array(mask_words, np.uint64),
+        np.array(own_words, np.uint64),
+        np.array(columns[1], np.float64),
+    )
+
+
+def _words(mask: int, n_words: int) -> list[int]:
+    """A bit set as ``n_words`` 64-bit words, lowest first."""
+    return [(mask >> (64 * k)) & (2**64 - 1) for k in range(n_words)]
