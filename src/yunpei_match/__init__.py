@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .errors import (
     ColumnTypeError,
     DataError,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from .stock import DeliveryTiers, Inventory, Offer, Reservation, SourcingPlan, TierRule
     from .vin import VinIndex, decode_vin, decode_vins, validate_vin, validate_vins
 
-__version__ = "0.1.0"
 
 #: The package of each name imported on first use.
 _LAZY = {

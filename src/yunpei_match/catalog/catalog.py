@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from .._base.encoded import Encoded
 from .._base.ids import IdDictionary
 from .._base.labels import Labels, category_names
 from .._base.tables import as_table
@@ -144,19 +145,30 @@ class Catalog:
         )
 
     @cached_property
+    def _encoded(self) -> Encoded:
+        return Encoded(
+            self.vehicles, self.parts, self.details, self.vehicle_ids, self.part_ids, self._kernels
+        )
+
+    @cached_property
     def fitment(self) -> FitmentIndex:
         """Fitment queries (:class:`~yunpei_match.fitment.FitmentIndex`)."""
-        return FitmentIndex(self)
+        return FitmentIndex(
+            self._encoded,
+            self._links,
+            self._category_labels,
+            lambda vin, region: self.vins.vehicles_for_vin(vin, region=region),
+        )
 
     @cached_property
     def vins(self) -> VinIndex:
         """VIN queries through ``vin_patterns`` (:class:`~yunpei_match.vin.index.VinIndex`)."""
-        return VinIndex(self)
+        return VinIndex(self._encoded, self._vin_patterns)
 
     @cached_property
     def numbers(self) -> NumberIndex:
         """Part-number queries (:class:`~yunpei_match.numbers.NumberIndex`)."""
-        return NumberIndex(self)
+        return NumberIndex(self._encoded, self._numbers, self._number_tables)
 
     def offers(
         self,

@@ -43,6 +43,7 @@ import pyarrow.compute as pc
 
 from .._base import _kernels as _checks
 from .._base.tables import show
+from .._version import __version__
 from ..errors import DataError, IndexFileError
 from ..fitment import LinkArrays, check_links
 from ..numbers import NumberArrays, NumberTables, check_numbers
@@ -108,8 +109,6 @@ TABLE_TYPES = {
 
 def save(catalog: Catalog, directory: Path) -> Path:
     """Write ``catalog`` to ``directory`` atomically (write aside, then rename into place)."""
-    from .. import __version__
-
     directory = directory.absolute()
     if directory.exists() and not directory.is_dir():
         raise IndexFileError(f"{directory} is a file, not a directory; not overwriting it")

@@ -32,7 +32,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from .. import __version__
+from .._version import __version__
 from ..errors import YunpeiMatchError
 from ._batch import add_batch_commands, add_build
 from ._bench import add_bench

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from .._base.encoded import Encoded
 from .._base.ids import IdDictionary, OnUnknown, as_string_array
 from .._base.labels import Labels
 from ..errors import ColumnTypeError, DataError, UnknownIdError
 from ..vin import Region
-
-if TYPE_CHECKING:
-    from ..catalog import Catalog
+from .links import LinkArrays
 
 __all__ = ["FitmentIndex"]
 
@@ -25,17 +25,23 @@ class FitmentIndex:
     The index is immutable and safe to share between threads; the kernels release the GIL.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        arrays = catalog._links
+    def __init__(
+        self,
+        encoded: Encoded,
+        arrays: LinkArrays,
+        categories: Labels,
+        vehicles_for_vin: Callable[[str, Region], pa.Table],
+    ) -> None:
+        self._encoded = encoded
         self._links = arrays
-        self._vehicles: IdDictionary = catalog.vehicle_ids
-        self._parts: IdDictionary = catalog.part_ids
-        self._categories: Labels = catalog._category_labels
+        self._vehicles: IdDictionary = encoded.vehicle_ids
+        self._parts: IdDictionary = encoded.part_ids
+        self._categories = categories
+        self._vehicles_for_vin = vehicles_for_vin
         self._positions: tuple[Labels, npt.NDArray[np.int32]] | None = None
         self._n_categories = len(arrays.category_start) - 1
         self._n_vehicles = len(self._vehicles)
-        self._runs = catalog._kernels.RunIndex(
+        self._runs = encoded.kernels.RunIndex(
             arrays.run_bounds,
             arrays.vehicle_runs,
             arrays.run_category,
@@ -50,7 +56,7 @@ class FitmentIndex:
         self._part_category = np.repeat(
             np.arange(self._n_categories, dtype=np.int32), np.diff(arrays.category_start)
         )
-        details = catalog.details.num_rows
+        details = encoded.details.num_rows
         self._expand_indptr = np.concatenate(
             [np.arange(details, dtype=np.int64), details + arrays.set_indptr]
         )
@@ -184,7 +190,7 @@ class FitmentIndex:
             self._categories.code(category)
         if position is not None:
             self._position_labels()[0].code(position)
-        vehicles = self._catalog.vins.vehicles_for_vin(vin, region=region)
+        vehicles = self._vehicles_for_vin(vin, region)
         tables = []
         for vehicle in vehicles.column("vehicle_id").to_pylist():
             rows = self.parts_for_vehicle(vehicle, category=category, position=position)
@@ -245,7 +251,7 @@ class FitmentIndex:
         ``vehicles`` and ``categories`` are codes per request, -1 for no vehicle (no rows) and
         for every category. Codes must be in range: this path does not check them.
         """
-        return self._catalog._kernels.gather_parts(
+        return self._encoded.kernels.gather_parts(
             self._links.run_bounds,
             self._links.vehicle_runs,
             self._links.run_category,
@@ -283,7 +289,7 @@ class FitmentIndex:
         ['vehicle_id', 'make', 'model', 'year']
         """
         part = self._parts.code(part_id)
-        _, vehicle = self._catalog._kernels.gather_vehicles(
+        _, vehicle = self._encoded.kernels.gather_vehicles(
             self._links.part_indptr,
             self._links.part_vehicle,
             self._part_universal,
@@ -298,7 +304,7 @@ class FitmentIndex:
                 np.arange(len(vehicle)), self._links.detail_sets(found)
             )
             vehicle = vehicle[vehicle_rows]
-        rows = self._catalog.vehicles.select(["vehicle_id", "make", "model", "year"]).take(vehicle)
+        rows = self._encoded.vehicles.select(["vehicle_id", "make", "model", "year"]).take(vehicle)
         return self._with_details(rows, detail)
 
     def vehicles_for_parts(self, part_ids: Any, *, on_unknown: OnUnknown = "raise") -> pa.Table:
@@ -318,7 +324,7 @@ class FitmentIndex:
         ['request_index', 'vehicle_id']
         """
         parts = self._parts.codes(part_ids, on_unknown=on_unknown)
-        index, vehicle = self._catalog._kernels.gather_vehicles(
+        index, vehicle = self._encoded.kernels.gather_vehicles(
             self._links.part_indptr,
             self._links.part_vehicle,
             self._part_universal,
@@ -355,7 +361,7 @@ class FitmentIndex:
 
     def _find_links(self, vehicle: np.ndarray, part: np.ndarray) -> npt.NDArray[np.int64]:
         """Position of each (vehicle, part) link in the link arrays, -1 where there is none."""
-        return self._catalog._kernels.find_links(
+        return self._encoded.kernels.find_links(
             self._links.run_bounds,
             self._links.vehicle_runs,
             self._links.run_category,
@@ -377,14 +383,14 @@ class FitmentIndex:
         return np.asarray(rows)[repeated], details
 
     def _part_rows(self, part: np.ndarray, detail: np.ndarray) -> pa.Table:
-        parts = self._catalog.parts
+        parts = self._encoded.parts
         rows = parts.select(["brand", "part_number", "category"]).take(part)
         table = rows.add_column(0, "part_id", self._parts.decode(part.astype(np.int32)))
         return self._with_details(table, detail)
 
     def _with_details(self, table: pa.Table, detail: np.ndarray) -> pa.Table:
         """``table`` plus the position, qty and note of detail rows ``detail`` (-1: null)."""
-        details = self._catalog.details
+        details = self._encoded.details
         taken = pa.array(detail, mask=detail < 0)
         for name in ("position", "qty", "note"):
             table = table.append_column(name, details.column(name).take(taken).combine_chunks())
@@ -393,7 +399,7 @@ class FitmentIndex:
     def _position_labels(self) -> tuple[Labels, npt.NDArray[np.int32]]:
         """The catalogue's positions, and the label code of each detail row's (-1: none)."""
         if self._positions is None:  # on first use; racing threads build equal ones
-            column = self._catalog.details.column("position")
+            column = self._encoded.details.column("position")
             labels = Labels(column.combine_chunks(), "position", "positions")
             self._positions = (labels, labels.codes(column, on_unknown="skip"))
         return self._positions

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import rapidfuzz
 from rapidfuzz.distance import Levenshtein
 
+from .._base.encoded import Encoded
 from .._base.ids import IdDictionary, as_string_array, check_text, string_buffers
 from .._base.labels import Labels
 from ..errors import ColumnTypeError, DataError, UnknownIdError, show
-from .arrays import OE, number_keys
-
-if TYPE_CHECKING:
-    from ..catalog import Catalog
+from .arrays import OE, NumberArrays, NumberTables, number_keys
 
 __all__ = ["NumberIndex", "normalize_number", "normalize_numbers"]
 
@@ -175,16 +173,15 @@ class NumberIndex:
     Immutable and safe to share between threads.
     """
 
-    def __init__(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        self._arrays = catalog._numbers
-        tables = catalog._number_tables
+    def __init__(self, encoded: Encoded, arrays: NumberArrays, tables: NumberTables) -> None:
+        self._encoded = encoded
+        self._arrays = arrays
         self._keys = IdDictionary(
             tables.numbers.column("key").combine_chunks(),
             "numbers",
             "number",
             "numbers",
-            catalog._kernels,
+            encoded.kernels,
         )
         self._display = tables.numbers.column("number").combine_chunks()
         self._brands = tables.brands.column("brand").combine_chunks()
@@ -240,7 +237,7 @@ class NumberIndex:
     def _brands_known(self) -> Labels:
         """Every brand of a part or an OE number, matched by label key."""
         if self._brand_labels is None:  # on first use; racing threads build equal ones
-            own = self._catalog.parts.column("brand").combine_chunks()
+            own = self._encoded.parts.column("brand").combine_chunks()
             self._brand_labels = Labels(pa.concat_arrays([own, self._brands]), "brand", "brands")
         return self._brand_labels
 
@@ -267,7 +264,7 @@ class NumberIndex:
     def _link_brands(self, links: np.ndarray) -> np.ndarray:
         """Brand of each link: the part's own brand, or the OE brand of an OE number."""
         parts = self._arrays.number_part[links]
-        own = np.asarray(self._catalog.parts.column("brand").take(parts).to_pylist(), object)
+        own = np.asarray(self._encoded.parts.column("brand").take(parts).to_pylist(), object)
         oe_codes = self._arrays.link_brand[links]
         oe = np.asarray(
             self._brands.take(pa.array(oe_codes, mask=oe_codes < 0)).to_pylist(), object
@@ -278,9 +275,9 @@ class NumberIndex:
         arrays = self._arrays
         parts = arrays.number_part[links]
         number = np.searchsorted(arrays.number_indptr, links, side="right") - 1
-        table = self._catalog.parts.select(["brand", "part_number", "category"]).take(parts)
+        table = self._encoded.parts.select(["brand", "part_number", "category"]).take(parts)
         return (
-            table.add_column(0, "part_id", self._catalog.part_ids.decode(parts))
+            table.add_column(0, "part_id", self._encoded.part_ids.decode(parts))
             .append_column("group_id", pa.array(arrays.part_group[parts], pa.int32()))
             .append_column("number", self._display.take(pa.array(number)))
             .append_column("via_supersession", pa.array(via, pa.bool_()))
@@ -307,7 +304,7 @@ class NumberIndex:
         if keys.null_count:
             codes[keys.is_null().to_numpy(zero_copy_only=False)] = -1
         arrays = self._arrays
-        index, part, via = self._catalog._kernels.gather_numbers(
+        index, part, via = self._encoded.kernels.gather_numbers(
             arrays.number_indptr, arrays.number_part, arrays.latest, codes
         )
         requested = codes[index]
@@ -315,7 +312,7 @@ class NumberIndex:
         return pa.table(
             {
                 "request_index": index,
-                "part_id": self._catalog.part_ids.decode(part),
+                "part_id": self._encoded.part_ids.decode(part),
                 "group_id": pa.array(arrays.part_group[part], pa.int32()),
                 "number": pa.DictionaryArray.from_arrays(
                     pa.array(matched), self._display, safe=False
@@ -348,7 +345,7 @@ class NumberIndex:
         ['Bosch', 'Mahle']
         """
         arrays = self._arrays
-        part = self._catalog.part_ids.code(part_id)
+        part = self._encoded.part_ids.code(part_id)
         group = int(arrays.part_group[part])
         members = arrays.group_part[arrays.group_indptr[group] : arrays.group_indptr[group + 1]]
         starts, stops = arrays.part_link_indptr[members], arrays.part_link_indptr[members + 1]
@@ -426,7 +423,7 @@ class NumberIndex:
     def _search_index(self) -> _SearchIndex:
         # Built on the first search and kept; two threads racing build equal indexes.
         if self._search is None:
-            self._search = _SearchIndex(self._keys.ids, self._catalog._kernels)
+            self._search = _SearchIndex(self._keys.ids, self._encoded.kernels)
         return self._search
 
     def _search_rows(

@@ -24,20 +24,18 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._base.encoded import Encoded
 from .._base.ids import IdDictionary, string_buffers
 from .._base.tables import require_columns, show, string_column
 from ..errors import DataError
 from .decode import Region, explain_vin, validate_vin, vin_characters
-
-if TYPE_CHECKING:
-    from ..catalog import Catalog
 
 __all__ = ["VinIndex", "check_patterns", "encode_vin_patterns"]
 
@@ -79,9 +77,9 @@ class _Mask:
 class VinIndex:
     """VIN queries over a catalogue's ``vin_patterns``; get it as ``catalog.vins``."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        self._levels = _build_levels(catalog._vin_patterns, catalog._kernels)
+    def __init__(self, encoded: Encoded, patterns: pa.Table) -> None:
+        self._encoded = encoded
+        self._levels = _build_levels(patterns, encoded.kernels)
 
     def vehicles_for_vins(self, vins: Any, *, region: Region = "cn") -> pa.Table:
         """Candidate vehicles of many VINs (invalid VINs under ``region`` give no rows).
@@ -121,7 +119,7 @@ class VinIndex:
         return pa.table(
             {
                 "request_index": pa.array(rows[keys], pa.int32()),
-                "vehicle_id": self._catalog.vehicle_ids.decode(vehicles[keys].astype(np.int32)),
+                "vehicle_id": self._encoded.vehicle_ids.decode(vehicles[keys].astype(np.int32)),
                 "matched_positions": pa.array(matched[keys], pa.int8()),
             }
         )
@@ -164,7 +162,7 @@ class VinIndex:
             if found.num_rows
             else pa.array([], pa.int32())
         )
-        vehicles = self._catalog.vehicles.take(codes)
+        vehicles = self._encoded.vehicles.take(codes)
         return vehicles.append_column("matched_positions", found.column("matched_positions"))
 
 
