@@ -26,13 +26,13 @@ directives = {
 
 extensions = [
     Extension(
-        f"yunpei_match.{name}",
+        f"yunpei_match.{name.replace('/', '.')}",
         [f"src/yunpei_match/{name}.pyx"],
         include_dirs=[np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=["-O0", "-g"] if DEBUG else ["-O3"],
     )
-    for name in ("_core", "_stock", "_vin")
+    for name in ("_core", "_stock", "_vin", "planning/_kernels")
 ]
 
 setup(ext_modules=cythonize(extensions, compiler_directives=directives))

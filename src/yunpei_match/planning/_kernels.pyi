@@ -1,0 +1,26 @@
+import numpy as np
+import numpy.typing as npt
+
+def fit(
+    offsets: npt.NDArray[np.int64],
+    positions: npt.NDArray[np.int32],
+    qty: npt.NDArray[np.float64],
+    n_periods: npt.NDArray[np.int32],
+    method: int,
+    alpha: float,
+    alpha_d: float,
+    alpha_p: float,
+    start: int,
+    stop: int,
+    mean: npt.NDArray[np.float64],
+    ratio: npt.NDArray[np.float64],
+    chosen: npt.NDArray[np.int8],
+) -> None: ...
+def quantiles(
+    mean: npt.NDArray[np.float64],
+    ratio: npt.NDArray[np.float64],
+    periods: float,
+    start: int,
+    stop: int,
+    out: npt.NDArray[np.int64],
+) -> None: ...
