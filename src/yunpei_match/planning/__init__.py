@@ -8,6 +8,6 @@ Examples
 {'series': 'a', 'step': 1, 'method': 'sba'}
 """
 
-from .forecast import METHODS, forecast
+from .forecasting import METHODS, forecast
 
 __all__ = ["METHODS", "forecast"]

@@ -51,6 +51,8 @@ def column(table: pa.Table, name: str, column_name: str) -> pa.Array:
             f"it has {', '.join(table.column_names) or 'no columns'}"
         )
     values = table.column(column_name).combine_chunks()
+    if pa.types.is_null(values.type) and not len(values):  # an empty column of no type
+        return pa.array([], pa.int64())
     if pa.types.is_dictionary(values.type):
         values = values.dictionary_decode()
     if values.null_count:
