@@ -66,6 +66,11 @@ def ours(train: np.ndarray, method: str, horizon: int, cumulative: bool = False)
 
 def statsforecast_means(train: np.ndarray) -> tuple[dict[str, np.ndarray], float]:
     """statsforecast's one-step forecasts of every peer model, and the seconds they took."""
+    return statsforecast_table(long_table(train))
+
+
+def statsforecast_table(table: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], float]:
+    """The same for a long table of integer series ids and periods; series in id order."""
     import pandas as pd
     from statsforecast import StatsForecast
     from statsforecast import models as sfm
@@ -77,17 +82,14 @@ def statsforecast_means(train: np.ndarray) -> tuple[dict[str, np.ndarray], float
         sfm.SimpleExponentialSmoothing(alpha=0.1),
         sfm.ADIDA(),
     ]
-    frame = pd.DataFrame(long_table(train)).rename(
-        columns={"series": "unique_id", "period": "ds", "qty": "y"}
-    )
+    frame = pd.DataFrame(table).rename(columns={"series": "unique_id", "period": "ds", "qty": "y"})
     started = time.perf_counter()
     out = StatsForecast(models=models, freq=1).forecast(df=frame, h=1)
     seconds = time.perf_counter() - started
     out = out.sort_values("unique_id")
     aliases = {"SimpleExponentialSmoothing": "SES"}
-    return {
-        ours_: out[aliases.get(peer, peer)].to_numpy() for ours_, peer in PEERS.items()
-    }, seconds
+    means = {ours_: out[aliases.get(peer, peer)].to_numpy() for ours_, peer in PEERS.items()}
+    return means, seconds
 
 
 def scaled_errors(train: np.ndarray, test: np.ndarray, mean: np.ndarray) -> tuple[float, float]:

@@ -31,6 +31,7 @@ MODULES = (
     "yunpei_match.distributed",
     "yunpei_match.storage",
     "yunpei_match.synth",
+    "yunpei_match.planning",
     "yunpei_match.errors",
 )
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "api.md"

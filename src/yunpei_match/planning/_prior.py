@@ -20,21 +20,24 @@ from ..errors import ColumnTypeError, DuplicateIdError, show
 from ._series import Series
 from ._tables import as_table, column, numbers
 
+_ID_KINDS = (pa.types.is_integer, lambda t: pa.types.is_string(t) or pa.types.is_large_string(t))
+
 
 def blend(prior: Any, series: Series, mean, ratio, chosen, prior_code: int):
     """Names, means, variance ratios and methods of the history's series and the prior's new
     ones, after the update."""
     table = as_table(prior, "prior")
     names = _ids(column(table, "prior", "series"), series.names)
+    history_names = series.names if len(series.names) else pa.array([], names.type)
     prior_mean = numbers(column(table, "prior", "prior_mean"), "prior.prior_mean", low=0.0)
     weight = numbers(column(table, "prior", "prior_weight"), "prior.prior_weight", low=2.0**-52)
-    where = pc.index_in(names, value_set=series.names).to_numpy(zero_copy_only=False)
+    where = pc.index_in(names, value_set=history_names).to_numpy(zero_copy_only=False)
     known = ~np.isnan(where.astype(np.float64))
     n_old, n_new = len(series.names), int((~known).sum())
     index = np.empty(len(names), np.int64)
     index[known] = where[known]
     index[~known] = np.arange(n_old, n_old + n_new)
-    all_names = pa.concat_arrays([series.names, names.filter(pa.array(~known))])
+    all_names = pa.concat_arrays([history_names, names.filter(pa.array(~known))])
     n = np.zeros(n_old + n_new)
     n[:n_old] = series.n_periods
     mu = np.concatenate([mean, np.zeros(n_new)])
@@ -49,13 +52,18 @@ def blend(prior: Any, series: Series, mean, ratio, chosen, prior_code: int):
 
 
 def _ids(values: pa.Array, names: pa.Array) -> pa.Array:
-    """Prior ids in the history's id type, each at most once."""
+    """Prior ids in the history's id type (another width of integers or strings will do),
+    each at most once."""
     if len(names) and values.type != names.type:
-        try:
-            values = values.cast(names.type)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        if not any(kind(values.type) and kind(names.type) for kind in _ID_KINDS):
             raise ColumnTypeError(
                 f"prior.series must hold ids of the history's type {names.type}, got {values.type}"
+            )
+        try:
+            values = values.cast(names.type)
+        except pa.ArrowInvalid as exc:
+            raise ColumnTypeError(
+                f"prior.series holds ids out of the range of the history's type {names.type}"
             ) from exc
     counts = pc.value_counts(values)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1))
