@@ -78,3 +78,25 @@ def test_threads_split_the_series_without_changing_results(n_threads, monkeypatc
     monkeypatch.setattr("yunpei_match.planning.forecasting.MIN_SERIES_PER_THREAD", 50)
     one = forecast(_long(ys), horizon=2, n_threads=1)
     assert forecast(_long(ys), horizon=2, n_threads=n_threads).equals(one)
+
+
+rows = st.lists(
+    st.tuples(st.integers(-3, 3), st.integers(-5, 5), st.sampled_from([0.0, 1.0, 2.5, 1e12])),
+    max_size=30,
+)
+
+
+@SETTINGS
+@given(rows, st.booleans())
+def test_grouping_kernel_matches_twin(drawn, in_order) -> None:
+    drawn = sorted(drawn) if in_order else drawn
+    keys, periods, qty = (np.array(c, dtype) for c, dtype in
+                          zip(zip(*drawn, strict=True) if drawn else ([], [], []),
+                              (np.int64, np.int64, np.float64), strict=True))  # fmt: skip
+    ours = _kernels.group_rows(keys, periods, qty)
+    twin = _kernels_py.group_rows(keys, periods, qty)
+    assert (ours is None) == (twin is None)
+    assert (ours is None) == (not in_order and drawn != sorted(drawn, key=lambda r: r[:2]))
+    for a, b in zip(ours or (), twin or (), strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

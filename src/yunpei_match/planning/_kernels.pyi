@@ -24,3 +24,15 @@ def quantiles(
     stop: int,
     out: npt.NDArray[np.int64],
 ) -> None: ...
+def group_rows(
+    keys: npt.NDArray[np.int64], periods: npt.NDArray[np.int64], qty: npt.NDArray[np.float64]
+) -> (
+    tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float64],
+    ]
+    | None
+): ...

@@ -19,6 +19,8 @@ from libc.math cimport exp, fabs, log, rint, sqrt, ceil, isfinite
 from libc.stdint cimport int8_t, int32_t, int64_t
 from libc.stdlib cimport free, malloc
 
+import numpy as np
+
 
 cdef enum:
     CROSTON = 0
@@ -259,3 +261,58 @@ def quantiles(const double[::1] mean, const double[::1] ratio, double periods, i
     with nogil:
         for s in range(start, stop):
             quantiles_one(mean[s] * periods, ratio[s], &out[s, 0])
+
+
+cdef int64_t count_groups(const int64_t[::1] keys, const int64_t[::1] periods,
+                          const double[::1] qty, int64_t* n_runs) noexcept nogil:
+    """Non-zero (series, period) groups of rows sorted by key then period; -1 when unsorted."""
+    cdef int64_t i, n = keys.shape[0], groups = 0
+    cdef bint new_group, positive = False
+    n_runs[0] = 0
+    for i in range(n):
+        new_group = i == 0 or keys[i] != keys[i - 1] or periods[i] != periods[i - 1]
+        if i > 0 and (keys[i] < keys[i - 1] or (keys[i] == keys[i - 1]
+                                               and periods[i] < periods[i - 1])):
+            return -1
+        if i == 0 or keys[i] != keys[i - 1]:
+            n_runs[0] += 1
+        if new_group:
+            groups += positive
+            positive = False
+        positive = positive or qty[i] > 0.0
+    return groups + positive
+
+
+def group_rows(const int64_t[::1] keys, const int64_t[::1] periods, const double[::1] qty):
+    """CSR of demand rows sorted by series key then period, or None when they are not sorted.
+
+    Returns the key and first period of every series, the offsets of its non-zero demands,
+    their positions (periods after the series' first) and quantities (rows of one period
+    summed).
+    """
+    cdef int64_t n_runs = 0, groups, i, run = -1, j = -1, n = keys.shape[0]
+    with nogil:
+        groups = count_groups(keys, periods, qty, &n_runs)
+    if groups < 0:
+        return None
+    run_keys, first = np.empty(n_runs, np.int64), np.empty(n_runs, np.int64)
+    offsets, positions = np.zeros(n_runs + 1, np.int64), np.empty(groups, np.int32)
+    sums = np.empty(groups, np.float64)
+    cdef int64_t[::1] k_out = run_keys, f_out = first, o_out = offsets
+    cdef int32_t[::1] p_out = positions
+    cdef double[::1] q_out = sums
+    with nogil:
+        for i in range(n):
+            if i == 0 or keys[i] != keys[i - 1]:
+                run += 1
+                k_out[run] = keys[i]
+                f_out[run] = periods[i]
+                o_out[run] = j + 1
+            if qty[i] > 0.0:
+                if j < 0 or o_out[run] > j or p_out[j] != <int32_t>(periods[i] - f_out[run]):
+                    j += 1
+                    p_out[j] = <int32_t>(periods[i] - f_out[run])
+                    q_out[j] = 0.0
+                q_out[j] += qty[i]
+        o_out[n_runs] = j + 1
+    return run_keys, first, offsets, positions, sums

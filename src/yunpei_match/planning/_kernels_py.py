@@ -144,3 +144,28 @@ def quantiles(mean, ratio, periods, start, stop, out):
     """Quantiles of the demand over ``periods`` periods for series ``start .. stop - 1``."""
     for s in range(start, stop):
         out[s, :] = _quantiles_one(float(mean[s]) * periods, float(ratio[s]))
+
+
+def group_rows(keys, periods, qty):
+    """CSR of demand rows sorted by series key then period, or None when they are not sorted."""
+    rows = list(zip(keys.tolist(), periods.tolist(), qty.tolist(), strict=True))
+    if rows != sorted(rows, key=lambda row: row[:2]):
+        return None
+    series: dict[int, dict[int, float]] = {}
+    for key, period, value in rows:
+        demands = series.setdefault(key, {})
+        demands[period] = demands.get(period, 0.0) + value
+    first = [min(demands) for demands in series.values()]
+    kept = [
+        [(p - f, v) for p, v in demands.items() if v > 0]
+        for f, demands in zip(first, series.values(), strict=True)
+    ]
+    offsets = np.cumsum([0] + [len(k) for k in kept]).astype(np.int64)
+    flat = [pair for k in kept for pair in k]
+    return (
+        np.array(list(series), np.int64),
+        np.array(first, np.int64),
+        offsets,
+        np.array([p for p, _ in flat], np.int32),
+        np.array([v for _, v in flat], np.float64),
+    )

@@ -53,46 +53,31 @@ def period_numbers(values: pa.Array, name: str, freq: str | None) -> np.ndarray:
     return months if freq == "M" else months // 3
 
 
-def from_table(table: pa.Table, name: str, freq: str | None) -> tuple[Series, int]:
-    """The series of a (``series``, ``period``, ``qty``) table, and its last period."""
-    encoded = ids(column(table, name, "series"), f"{name}.series")
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+def from_table(table: pa.Table, name: str, freq: str | None, kernels) -> tuple[Series, int]:
+    """The series of a (``series``, ``period``, ``qty``) table, and its last period.
+
+    Integer ids already grouped in ascending order (as a sorted export comes) are taken as
+    they are; other ids are dictionary-encoded and the rows sorted first.
+    """
+    values = column(table, name, "series")
     periods = period_numbers(column(table, name, "period"), f"{name}.period", freq)
     qty = numbers(column(table, name, "qty"), f"{name}.qty", low=0.0)
-    order = _order(codes, periods)
-    if order is not None:
-        codes, periods, qty = codes[order], periods[order], qty[order]
-    n_series = len(encoded.dictionary)
-    starts = np.searchsorted(codes, np.arange(n_series))
+    grouped = None
+    if pa.types.is_integer(values.type):
+        keys = values.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        grouped = kernels.group_rows(keys, periods, qty)
+        names = None if grouped is None else pa.array(grouped[0]).cast(values.type)
+    if grouped is None:
+        encoded = ids(values, f"{name}.series")
+        keys = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        order = np.lexsort((periods, keys))
+        grouped = kernels.group_rows(keys[order], periods[order], qty[order])
+        names = encoded.dictionary
+    _, first, offsets, positions, sums = grouped
     last = int(periods.max()) if len(periods) else 0
-    n_periods = last - periods[starts] + 1 if len(periods) else np.zeros(0, np.int64)
+    n_periods = last - first + 1
     _check_span(n_periods, name)
-    codes, periods, qty = _merged(codes, periods, qty)
-    keep = qty > 0
-    codes, periods, qty = codes[keep], periods[keep], qty[keep]
-    offsets = np.zeros(n_series + 1, np.int64)
-    np.cumsum(np.bincount(codes, minlength=n_series), out=offsets[1:])
-    positions = (periods - last + n_periods[codes] - 1).astype(np.int32)
-    series = Series(encoded.dictionary, offsets, positions, qty, n_periods.astype(np.int32))
-    return series, last
-
-
-def _order(codes: np.ndarray, periods: np.ndarray) -> np.ndarray | None:
-    """The row order by (series, period), or None when the rows are in that order already."""
-    step_code, step_period = np.diff(codes), np.diff(periods)
-    if np.all((step_code > 0) | ((step_code == 0) & (step_period >= 0))):
-        return None
-    return np.lexsort((periods, codes))
-
-
-def _merged(codes: np.ndarray, periods: np.ndarray, qty: np.ndarray):
-    """Rows of one series and period summed into one."""
-    new = np.ones(len(codes), bool)
-    new[1:] = (codes[1:] != codes[:-1]) | (periods[1:] != periods[:-1])
-    if new.all():
-        return codes, periods, qty
-    firsts = np.flatnonzero(new)
-    return codes[firsts], periods[firsts], np.add.reduceat(qty, firsts)
+    return Series(names, offsets, positions, sums, n_periods.astype(np.int32)), last
 
 
 def _check_span(n_periods: np.ndarray, name: str) -> None:

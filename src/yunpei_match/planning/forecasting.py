@@ -141,7 +141,7 @@ def forecast(
     ([3, 2], ['croston', 'croston'])
     """
     code = _check_options(method, horizon, alpha, alpha_d, alpha_p)
-    series, _ = from_table(as_table(history, "history"), "history", freq)
+    series, _ = from_table(as_table(history, "history"), "history", freq, kernels)
     mean, ratio, chosen = _fit(series, code, (alpha, alpha_d, alpha_p), n_threads, kernels)
     names = series.names
     if prior is not None:
