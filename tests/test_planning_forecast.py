@@ -82,6 +82,13 @@ def test_dates_become_periods_of_the_given_frequency() -> None:
     assert weekly.column("mean").to_pylist() == [pytest.approx(2.0)]  # Monday to Sunday: one week
 
 
+def test_other_levels_name_their_columns() -> None:
+    table = forecast(HISTORY, horizon=1, levels=(0.8, 0.975, 0.999))
+    assert table.column_names[3:6] == ["q80", "q97.5", "q99.9"]
+    default = forecast(HISTORY, horizon=1)
+    assert table.column("q80").to_pylist() <= default.column("q90").to_pylist()
+
+
 def test_cumulative_quantiles_grow_with_the_step() -> None:
     table = forecast(HISTORY, horizon=4, cumulative=True)
     pad = [r for r in _rows(table) if r["series"] == "pad"]
@@ -120,6 +127,8 @@ BAD_INPUTS = [
     (GOOD, {"method": "holt"}, DataError, r"method must be one of .* got 'holt'"),
     (GOOD, {"horizon": 0}, DataError, r"horizon must be an integer >= 1, got 0"),
     (GOOD, {"alpha": 0.0}, DataError, r"alpha must be in \(0, 1\], got 0.0"),
+    (GOOD, {"levels": [0.9, 0.5]}, DataError, r"levels must ascend, got \[0.9, 0.5\]"),
+    (GOOD, {"levels": [1.0]}, DataError, r"levels must be one or more numbers in \(0, 1\)"),
     ([1, 2], {}, ColumnTypeError, r"history must be a pyarrow Table"),
     (GOOD, {"prior": {"series": ["a", "a"], "prior_mean": [1, 1], "prior_weight": [1, 1]}},
      DuplicateIdError, r"prior.series lists 'a' twice"),

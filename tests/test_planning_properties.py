@@ -9,6 +9,8 @@ twin agree exactly.
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -65,8 +67,10 @@ def test_forecast_kernels_match_twin(ys, method, alpha, cumulative) -> None:
 def test_quantile_kernel_matches_twin(means, ratios, periods) -> None:
     mean, ratio = np.array(means), np.array(ratios[: len(means)])
     ours, twin = np.empty((len(mean), 4), np.int64), np.empty((len(mean), 4), np.int64)
-    _kernels.quantiles(mean, ratio, float(periods), 0, len(mean), ours)
-    _kernels_py.quantiles(mean, ratio, float(periods), 0, len(mean), twin)
+    levels = np.array([0.5, 0.9, 0.95, 0.99])
+    z_scores = np.array([NormalDist().inv_cdf(level) for level in levels])
+    _kernels.quantiles(mean, ratio, float(periods), levels, z_scores, 0, len(mean), ours)
+    _kernels_py.quantiles(mean, ratio, float(periods), levels, z_scores, 0, len(mean), twin)
     np.testing.assert_array_equal(ours, twin)
     assert (np.diff(ours, axis=1) >= 0).all()
 

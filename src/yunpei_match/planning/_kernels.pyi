@@ -20,6 +20,8 @@ def quantiles(
     mean: npt.NDArray[np.float64],
     ratio: npt.NDArray[np.float64],
     periods: float,
+    levels: npt.NDArray[np.float64],
+    z_scores: npt.NDArray[np.float64],
     start: int,
     stop: int,
     out: npt.NDArray[np.int64],

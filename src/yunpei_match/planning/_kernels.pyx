@@ -37,8 +37,6 @@ cdef double GOLDEN = (sqrt(5.0) + 1.0) / 2.0
 # Beyond these the probability scan would take too long or underflow: normal approximation.
 cdef double SCAN_MAX = 100000.0
 cdef double LOG_P0_MIN = -600.0
-cdef double[4] LEVELS = [0.5, 0.9, 0.95, 0.99]
-cdef double[4] Z_SCORES = [0.0, 1.2815515655446004, 1.6448536269514722, 2.3263478740408408]
 
 
 cdef double ses_all(const int32_t[::1] positions, const double[::1] qty, int64_t lo, int64_t hi,
@@ -221,24 +219,26 @@ cdef int64_t normal_quantile(double mu, double sd, double z) noexcept nogil:
     return <int64_t>q if q < 4.0e18 else <int64_t>4.0e18
 
 
-cdef void quantiles_one(double mu, double ratio, int64_t* out) noexcept nogil:
-    """Smallest k with P(demand <= k) >= level, for each of the four levels."""
+cdef void quantiles_one(double mu, double ratio, const double[::1] levels,
+                        const double[::1] z_scores, int64_t* out) noexcept nogil:
+    """Smallest k with P(demand <= k) >= level, for each level (ascending)."""
     cdef double d = ratio if ratio > 1.0 else 1.0
     cdef double r, p0_log, pk, cdf, k = 0.0
-    cdef int i = 0
+    cdef Py_ssize_t i = 0, m = levels.shape[0]
     if not mu > 0.0:
-        out[0] = out[1] = out[2] = out[3] = 0
+        for i in range(m):
+            out[i] = 0
         return
     r = mu / (d - 1.0) if d > 1.0 else 0.0
     p0_log = -mu if d == 1.0 else -r * log(d)
     if p0_log < LOG_P0_MIN or mu + 8.0 * sqrt(mu * d) > SCAN_MAX or not isfinite(mu * d):
-        for i in range(4):
-            out[i] = normal_quantile(mu, sqrt(mu * d), Z_SCORES[i])
+        for i in range(m):
+            out[i] = normal_quantile(mu, sqrt(mu * d), z_scores[i])
         return
     pk = exp(p0_log)
     cdf = pk
-    while i < 4:
-        if cdf >= LEVELS[i]:
+    while i < m:
+        if cdf >= levels[i]:
             out[i] = <int64_t>k
             i += 1
         elif k >= SCAN_MAX:
@@ -250,9 +250,13 @@ cdef void quantiles_one(double mu, double ratio, int64_t* out) noexcept nogil:
             cdf += pk
 
 
-def quantiles(const double[::1] mean, const double[::1] ratio, double periods, int64_t start,
-              int64_t stop, int64_t[:, ::1] out):
+def quantiles(const double[::1] mean, const double[::1] ratio, double periods,
+              const double[::1] levels, const double[::1] z_scores, int64_t start, int64_t stop,
+              int64_t[:, ::1] out):
     """Quantiles of the demand over ``periods`` periods for series ``start .. stop - 1``.
+
+    ``levels`` ascend in (0, 1); ``z_scores`` are the standard normal quantiles of the same
+    levels, used where the demand is too large to scan its probabilities.
 
     The demand of one period is negative binomial with mean ``mean`` and variance
     ``mean * ratio``; a sum of ``periods`` independent ones keeps the ratio and scales the mean.
@@ -260,7 +264,7 @@ def quantiles(const double[::1] mean, const double[::1] ratio, double periods, i
     cdef int64_t s
     with nogil:
         for s in range(start, stop):
-            quantiles_one(mean[s] * periods, ratio[s], &out[s, 0])
+            quantiles_one(mean[s] * periods, ratio[s], levels, z_scores, &out[s, 0])
 
 
 cdef int64_t count_groups(const int64_t[::1] keys, const int64_t[::1] periods,

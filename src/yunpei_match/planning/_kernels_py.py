@@ -13,8 +13,6 @@ from itertools import pairwise
 import numpy as np
 
 CROSTON, SBA, TSB, SES, ADIDA, AUTO = range(6)
-LEVELS = (0.5, 0.9, 0.95, 0.99)
-Z_SCORES = (0.0, 1.2815515655446004, 1.6448536269514722, 2.3263478740408408)
 SCAN_MAX = 100000.0
 LOG_P0_MIN = -600.0
 GOLDEN = (math.sqrt(5.0) + 1.0) / 2.0
@@ -121,17 +119,17 @@ def _normal_quantile(mu: float, sd: float, z: float) -> int:
     return max(0, min(q, 4 * 10**18))
 
 
-def _quantiles_one(mu: float, ratio: float) -> list[int]:
+def _quantiles_one(mu: float, ratio: float, levels, z_scores) -> list[int]:
     d = max(ratio, 1.0)
     if not mu > 0.0:
-        return [0, 0, 0, 0]
+        return [0] * len(levels)
     r = mu / (d - 1.0) if d > 1.0 else 0.0
     p0_log = -mu if d == 1.0 else -r * math.log(d)
     if p0_log < LOG_P0_MIN or mu + 8.0 * math.sqrt(mu * d) > SCAN_MAX or math.isinf(mu * d):
-        return [_normal_quantile(mu, math.sqrt(mu * d), z) for z in Z_SCORES]
+        return [_normal_quantile(mu, math.sqrt(mu * d), z) for z in z_scores]
     out, k, pk = [], 0.0, math.exp(p0_log)
     cdf = pk
-    for level in LEVELS:
+    for level in levels:
         while cdf < level and k < SCAN_MAX:
             pk *= (mu / (k + 1.0)) if d == 1.0 else (k + r) / (k + 1.0) * (1.0 - 1.0 / d)
             k += 1.0
@@ -140,10 +138,10 @@ def _quantiles_one(mu: float, ratio: float) -> list[int]:
     return out
 
 
-def quantiles(mean, ratio, periods, start, stop, out):
+def quantiles(mean, ratio, periods, levels, z_scores, start, stop, out):
     """Quantiles of the demand over ``periods`` periods for series ``start .. stop - 1``."""
     for s in range(start, stop):
-        out[s, :] = _quantiles_one(float(mean[s]) * periods, float(ratio[s]))
+        out[s, :] = _quantiles_one(float(mean[s]) * periods, float(ratio[s]), levels, z_scores)
 
 
 def group_rows(keys, periods, qty):

@@ -36,8 +36,10 @@ starting values are those of statsforecast's ``CrostonClassic``, ``CrostonSBA``,
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -53,7 +55,8 @@ __all__ = ["METHODS", "forecast"]
 
 #: Method names, in the order of the kernels' method codes.
 METHODS = ("croston", "sba", "tsb", "ses", "adida", "auto")
-QUANTILE_COLUMNS = ("q50", "q90", "q95", "q99")
+#: Default quantile levels, columns ``q50``, ``q90``, ``q95`` and ``q99``.
+LEVELS = (0.5, 0.9, 0.95, 0.99)
 #: Code of series that have no history and take their forecast from the prior alone.
 PRIOR = len(METHODS)
 #: Below this many series one thread does the work: starting a second costs more.
@@ -71,6 +74,7 @@ def forecast(
     freq: str | None = None,
     prior: Any = None,
     cumulative: bool = False,
+    levels: Sequence[float] = LEVELS,
     n_threads: int | None = None,
     kernels: Any = _kernels,
 ) -> pa.Table:
@@ -105,6 +109,9 @@ def forecast(
     cumulative : bool
         When true, the ``mean`` and quantiles of step ``h`` are those of the total demand of
         steps 1 to ``h`` (what an order-up-to level needs); by default those of step ``h`` alone.
+    levels : sequence of float
+        Ascending quantile levels in (0, 1), default (0.5, 0.9, 0.95, 0.99); the level ``a``
+        gives the column ``q<100 a>`` (``q50``, ``q97.5``...).
     n_threads : int, optional
         Threads sharing the series; default: every core.
     kernels : module
@@ -116,8 +123,9 @@ def forecast(
     pyarrow.Table
         One row per series (in order of first appearance; prior-only series after) and step:
         ``series`` (dictionary-encoded ids), ``step`` (int32, 1 to ``horizon``), ``mean``
-        (float64), ``q50``, ``q90``, ``q95``, ``q99`` (int64 demand quantiles: the least
-        integer ``k`` with P(demand <= k) >= the level) and ``method`` (the method used).
+        (float64), ``q50``, ``q90``, ``q95``, ``q99`` (by default; int64 demand quantiles: the
+        least integer ``k`` with P(demand <= k) >= the level) and ``method`` (the method
+        used).
 
     Raises
     ------
@@ -126,8 +134,8 @@ def forecast(
     ColumnTypeError
         ``history`` or ``prior`` is not a table, or a column holds the wrong type.
     DataError
-        A null, a negative or non-finite quantity, dates without ``freq``, a bad option, or a
-        prior listing one series twice.
+        A null, a negative or non-finite quantity, dates without ``freq``, a bad option or
+        level, or a prior listing one series twice.
 
     Examples
     --------
@@ -141,12 +149,15 @@ def forecast(
     ([3, 2], ['croston', 'croston'])
     """
     code = _check_options(method, horizon, alpha, alpha_d, alpha_p)
+    levels_array = _check_levels(levels)
     series, _ = from_table(as_table(history, "history"), "history", freq, kernels)
     mean, ratio, chosen = _fit(series, code, (alpha, alpha_d, alpha_p), n_threads, kernels)
     names = series.names
     if prior is not None:
         names, mean, ratio, chosen = blend(prior, series, mean, ratio, chosen, PRIOR)
-    return _table(names, mean, ratio, chosen, horizon, cumulative, n_threads, kernels)
+    options = {"horizon": horizon, "cumulative": cumulative, "levels": levels_array,
+               "n_threads": n_threads, "kernels": kernels}  # fmt: skip
+    return _table(names, mean, ratio, chosen, options)
 
 
 def _check_options(method: str, horizon: int, *alphas: float) -> int:
@@ -189,27 +200,53 @@ def _fit(series: Series, code: int, alphas: tuple, n_threads, kernels):
     return mean, ratio, chosen
 
 
-def _table(names, mean, ratio, chosen, horizon, cumulative, n_threads, kernels) -> pa.Table:
-    n = len(mean)
-    steps = range(1, horizon + 1) if cumulative else [1]
-    blocks = []
-    for periods in steps:
-        out = np.empty((n, 4), np.int64)
-        _parallel(lambda a, b, p=periods, o=out: kernels.quantiles(mean, ratio, p, a, b, o),
-                  n, n_threads)  # fmt: skip
-        blocks.append(out)
-    quantiles = (
-        np.stack(blocks, axis=1) if cumulative else np.repeat(blocks[0][:, None], horizon, 1)
-    )
-    step_mean = mean[:, None] * (np.arange(1, horizon + 1) if cumulative else np.ones(horizon))
-    codes = np.repeat(np.arange(n, dtype=np.int32), horizon)
+def _table(names, mean, ratio, chosen, options: dict) -> pa.Table:
+    n, horizon = len(mean), options["horizon"]
+    steps = np.arange(1, horizon + 1)
+    step_mean = mean[:, None] * (steps if options["cumulative"] else np.ones(horizon))
     columns = {
-        "series": pa.DictionaryArray.from_arrays(codes, names),
-        "step": np.tile(np.arange(1, horizon + 1, dtype=np.int32), n),
+        "series": pa.DictionaryArray.from_arrays(
+            np.repeat(np.arange(n, dtype=np.int32), horizon), names
+        ),
+        "step": np.tile(steps.astype(np.int32), n),
         "mean": step_mean.ravel(),
+        **_quantile_columns(mean, ratio, options),
     }
-    flat = quantiles.reshape(n * horizon, 4)
-    columns.update({name: flat[:, i] for i, name in enumerate(QUANTILE_COLUMNS)})
     labels = pa.array([*METHODS, "prior"])
     columns["method"] = pa.DictionaryArray.from_arrays(np.repeat(chosen, horizon), labels)
     return pa.table(columns)
+
+
+def _quantile_columns(mean, ratio, options: dict) -> dict[str, np.ndarray]:
+    """``q<level>`` columns: the quantiles of every step (or of steps 1 to h, cumulative)."""
+    n, horizon, levels = len(mean), options["horizon"], options["levels"]
+    z_scores = np.array([NormalDist().inv_cdf(level) for level in levels])
+    blocks = []
+    for periods in range(1, horizon + 1) if options["cumulative"] else [1]:
+        out = np.empty((n, len(levels)), np.int64)
+
+        def work(a: int, b: int, p: int = periods, o: np.ndarray = out) -> None:
+            options["kernels"].quantiles(mean, ratio, float(p), levels, z_scores, a, b, o)
+
+        _parallel(work, n, options["n_threads"])
+        blocks.append(out)
+    if options["cumulative"]:
+        quantiles = np.stack(blocks, axis=1)
+    else:
+        quantiles = np.repeat(blocks[0][:, None], horizon, axis=1)
+    flat = quantiles.reshape(n * horizon, len(levels))
+    return {quantile_column(level): flat[:, i] for i, level in enumerate(levels)}
+
+
+def quantile_column(level: float) -> str:
+    """The column of a quantile level: ``q50`` for 0.5, ``q97.5`` for 0.975."""
+    return f"q{round(level * 100, 10):g}"
+
+
+def _check_levels(levels) -> np.ndarray:
+    array = np.asarray(levels, dtype=np.float64)
+    if array.ndim != 1 or not len(array) or not ((array > 0) & (array < 1)).all():
+        raise DataError(f"levels must be one or more numbers in (0, 1), got {levels!r}")
+    if (np.diff(array) <= 0).any():
+        raise DataError(f"levels must ascend, got {levels!r}")
+    return array
