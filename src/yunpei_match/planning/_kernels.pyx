@@ -267,24 +267,35 @@ def quantiles(const double[::1] mean, const double[::1] ratio, double periods,
             quantiles_one(mean[s] * periods, ratio[s], levels, z_scores, &out[s, 0])
 
 
-cdef int64_t count_groups(const int64_t[::1] keys, const int64_t[::1] periods,
-                          const double[::1] qty, int64_t* n_runs) noexcept nogil:
-    """Non-zero (series, period) groups of rows sorted by key then period; -1 when unsorted."""
-    cdef int64_t i, n = keys.shape[0], groups = 0
-    cdef bint new_group, positive = False
-    n_runs[0] = 0
+cdef int64_t fill_groups(const int64_t[::1] keys, const int64_t[::1] periods,
+                         const double[::1] qty, int64_t[::1] run_keys, int64_t[::1] first,
+                         int64_t[::1] offsets, int32_t[::1] positions,
+                         double[::1] sums) noexcept nogil:
+    """One pass over rows sorted by key then period: the series and their non-zero demands.
+
+    Returns the number of series, or -1 as soon as a row is out of order.
+    """
+    cdef int64_t i, run = -1, j = -1, n = keys.shape[0]
+    cdef int32_t position
     for i in range(n):
-        new_group = i == 0 or keys[i] != keys[i - 1] or periods[i] != periods[i - 1]
-        if i > 0 and (keys[i] < keys[i - 1] or (keys[i] == keys[i - 1]
-                                               and periods[i] < periods[i - 1])):
-            return -1
         if i == 0 or keys[i] != keys[i - 1]:
-            n_runs[0] += 1
-        if new_group:
-            groups += positive
-            positive = False
-        positive = positive or qty[i] > 0.0
-    return groups + positive
+            if i > 0 and keys[i] < keys[i - 1]:
+                return -1
+            run += 1
+            run_keys[run] = keys[i]
+            first[run] = periods[i]
+            offsets[run] = j + 1
+        elif periods[i] < periods[i - 1]:
+            return -1
+        if qty[i] > 0.0:
+            position = <int32_t>(periods[i] - first[run])
+            if offsets[run] > j or positions[j] != position:
+                j += 1
+                positions[j] = position
+                sums[j] = 0.0
+            sums[j] += qty[i]
+    offsets[run + 1] = j + 1
+    return run + 1
 
 
 def group_rows(const int64_t[::1] keys, const int64_t[::1] periods, const double[::1] qty):
@@ -292,31 +303,20 @@ def group_rows(const int64_t[::1] keys, const int64_t[::1] periods, const double
 
     Returns the key and first period of every series, the offsets of its non-zero demands,
     their positions (periods after the series' first) and quantities (rows of one period
-    summed).
+    summed). The outputs are allocated for the worst case (every row its own series and
+    demand) and returned as views of the part written: pages never written are never touched.
     """
-    cdef int64_t n_runs = 0, groups, i, run = -1, j = -1, n = keys.shape[0]
-    with nogil:
-        groups = count_groups(keys, periods, qty, &n_runs)
-    if groups < 0:
-        return None
-    run_keys, first = np.empty(n_runs, np.int64), np.empty(n_runs, np.int64)
-    offsets, positions = np.zeros(n_runs + 1, np.int64), np.empty(groups, np.int32)
-    sums = np.empty(groups, np.float64)
+    cdef int64_t n = keys.shape[0], n_runs
+    run_keys, first = np.empty(n, np.int64), np.empty(n, np.int64)
+    offsets, positions = np.empty(n + 1, np.int64), np.empty(n, np.int32)
+    sums = np.empty(n, np.float64)
     cdef int64_t[::1] k_out = run_keys, f_out = first, o_out = offsets
     cdef int32_t[::1] p_out = positions
     cdef double[::1] q_out = sums
     with nogil:
-        for i in range(n):
-            if i == 0 or keys[i] != keys[i - 1]:
-                run += 1
-                k_out[run] = keys[i]
-                f_out[run] = periods[i]
-                o_out[run] = j + 1
-            if qty[i] > 0.0:
-                if j < 0 or o_out[run] > j or p_out[j] != <int32_t>(periods[i] - f_out[run]):
-                    j += 1
-                    p_out[j] = <int32_t>(periods[i] - f_out[run])
-                    q_out[j] = 0.0
-                q_out[j] += qty[i]
-        o_out[n_runs] = j + 1
-    return run_keys, first, offsets, positions, sums
+        n_runs = fill_groups(keys, periods, qty, k_out, f_out, o_out, p_out, q_out)
+    if n_runs < 0:
+        return None
+    n_demands = offsets[n_runs]
+    return (run_keys[:n_runs], first[:n_runs], offsets[: n_runs + 1], positions[:n_demands],
+            sums[:n_demands])
