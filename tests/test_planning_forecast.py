@@ -35,6 +35,26 @@ def test_every_table_form_gives_the_same_forecast(convert) -> None:
     assert _rows(forecast(convert(HISTORY), horizon=2)) == _rows(forecast(HISTORY, horizon=2))
 
 
+@pytest.mark.parametrize("id_type", [pa.int8(), pa.uint32(), pa.uint64(), pa.large_string()])
+def test_ids_of_any_type_come_back_as_given(id_type) -> None:
+    values = [2**64 - 1, 3] if id_type == pa.uint64() else [7, 3]
+    ids = pa.array([str(v) for v in values] if id_type == pa.large_string() else values, id_type)
+    table = pa.table({"series": ids, "period": [0, 1], "qty": [1, 2]})
+    series = forecast(table, horizon=1).column("series")
+    assert series.type.value_type == id_type
+    assert series.to_pylist() == ids.to_pylist()
+
+
+@pytest.mark.parametrize(
+    ("freq", "second"),
+    [("D", dt.date(2024, 1, 2)), ("Q", dt.date(2024, 6, 30)), ("Y", dt.date(2025, 12, 31))],
+)
+def test_each_date_frequency_counts_one_period_to_the_next(freq, second) -> None:
+    table = {"series": ["a", "a"], "period": [dt.date(2024, 1, 1), second], "qty": [2, 2]}
+    by_number = {"series": ["a", "a"], "period": [0, 1], "qty": [2, 2]}
+    assert _rows(forecast(table, horizon=1, freq=freq)) == _rows(forecast(by_number, horizon=1))
+
+
 def test_missing_periods_are_zero_and_rows_of_one_period_add_up() -> None:
     dense = {"series": ["pad"] * 6, "period": list(range(6)), "qty": [2, 0, 1, 0, 0, 3]}
     split = {"series": ["pad"] * 4, "period": [5, 0, 2, 0], "qty": [3, 1, 1, 1]}

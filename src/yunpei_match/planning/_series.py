@@ -34,7 +34,7 @@ class Series:
 
 def period_numbers(values: pa.Array, name: str, freq: str | None) -> np.ndarray:
     """Integer periods as they are; dates and timestamps as ``freq`` periods since 1970."""
-    if pa.types.is_integer(values.type):
+    if pa.types.is_integer(values.type) and values.type != pa.uint64():  # int64 holds them
         return values.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     if not (pa.types.is_date(values.type) or pa.types.is_timestamp(values.type)):
         raise ColumnTypeError(f"{name} must hold integers, dates or timestamps, got {values.type}")
@@ -63,7 +63,7 @@ def from_table(table: pa.Table, name: str, freq: str | None, kernels) -> tuple[S
     periods = period_numbers(column(table, name, "period"), f"{name}.period", freq)
     qty = numbers(column(table, name, "qty"), f"{name}.qty", low=0.0)
     grouped = None
-    if pa.types.is_integer(values.type):
+    if pa.types.is_integer(values.type) and values.type != pa.uint64():  # int64 holds them
         keys = values.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         grouped = kernels.group_rows(keys, periods, qty)
         names = None if grouped is None else pa.array(grouped[0]).cast(values.type)
