@@ -34,7 +34,7 @@ class Series:
 
 def period_numbers(values: pa.Array, name: str, freq: str | None) -> np.ndarray:
     """Integer periods as they are; dates and timestamps as ``freq`` periods since 1970."""
-    if pa.types.is_integer(values.type) and values.type != pa.uint64():  # int64 holds them
+    if pa.types.is_integer(values.type):
         return values.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     if not (pa.types.is_date(values.type) or pa.types.is_timestamp(values.type)):
         raise ColumnTypeError(f"{name} must hold integers, dates or timestamps, got {values.type}")
