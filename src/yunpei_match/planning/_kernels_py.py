@@ -76,8 +76,9 @@ def _classify(y: list[float]) -> int:
     if not sizes:
         return SBA
     adi = sum(_intervals(y)) / len(sizes)
-    cv2 = float(np.var(sizes)) / float(np.mean(sizes)) ** 2
-    return SES if adi < 1.32 and cv2 < 0.49 else SBA
+    # CV² < 0.49 written without the division: the square of a tiny mean underflows to 0
+    smooth_sizes = float(np.var(sizes)) < 0.49 * float(np.mean(sizes)) ** 2
+    return SES if adi < 1.32 and smooth_sizes else SBA
 
 
 def _forecast(method: int, y: list[float], alpha: float, alpha_d: float, alpha_p: float) -> float:
