@@ -47,6 +47,7 @@ def _long(ys: list[list[float]]) -> dict[str, list]:
 @SETTINGS
 @given(tables, st.sampled_from(METHODS), st.floats(0.05, 1.0), st.booleans())
 @example([[6.613719287391387e-264]], "auto", 1.0, False)  # its squared mean underflows
+@example([[0, 5e-324]], "croston", 1.0, False)  # its mean underflows
 def test_forecast_kernels_match_twin(ys, method, alpha, cumulative) -> None:
     options = {"horizon": 3, "method": method, "alpha": alpha, "cumulative": cumulative}
     ours = forecast(_long(ys), **options)

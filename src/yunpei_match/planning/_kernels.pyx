@@ -161,9 +161,9 @@ cdef double dispersion(const double[::1] qty, int64_t lo, int64_t hi, int32_t n)
     cdef int64_t j
     for j in range(lo, hi):
         total += qty[j]
-    if n == 0 or total == 0.0:
+    mean = total / n if n > 0 else 0.0
+    if not mean > 0.0:  # no demand, or so little that its mean underflows
         return 1.0
-    mean = total / n
     ss = (n - (hi - lo)) * mean * mean
     for j in range(lo, hi):
         ss += (qty[j] - mean) * (qty[j] - mean)

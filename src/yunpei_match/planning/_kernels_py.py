@@ -97,9 +97,9 @@ def _forecast(method: int, y: list[float], alpha: float, alpha_d: float, alpha_p
 
 
 def _ratio(y: list[float]) -> float:
-    if not y or not any(y):
+    mean = sum(y) / len(y) if y else 0.0
+    if not mean > 0.0:  # no demand, or so little that its mean underflows
         return 1.0
-    mean = sum(y) / len(y)
     return sum((value - mean) ** 2 for value in y) / len(y) / mean
 
 
