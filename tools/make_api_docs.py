@@ -32,6 +32,7 @@ MODULES = (
     "yunpei_match.batch.dask",
     "yunpei_match.catalog.storage",
     "yunpei_match.synth",
+    "yunpei_match.planning",
     "yunpei_match.errors",
 )
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "api.md"

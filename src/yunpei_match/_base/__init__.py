@@ -6,7 +6,7 @@ Each layer is a package (or a module) that owns one part of the problem. Imports
 only, from a layer to the layers before it in this list, never back::
 
     errors  <-  _base  <-  vin  <-  fitment, numbers  <-  catalog  <-  stock  <-  offers
-            <-  batch  <-  cli
+            <-  planning  <-  batch  <-  cli
 
 ``errors``
     ``YunpeiMatchError`` and its subclasses; imports nothing of the package.
@@ -31,13 +31,17 @@ only, from a layer to the layers before it in this list, never back::
     order sourcing and the cover search.
 ``offers``
     The one query that spans catalogue and stock (ranked offers, fill rate).
+``planning``
+    Stocking intelligence over catalogue and stock: today the demand forecasts (intermittent
+    methods over a CSR of series, their quantiles, a prior blend), which import only
+    ``errors``.
 ``batch``
     Streaming jobs over parquet, and ``batch.dask`` for a Dask cluster.
 ``cli``
     The command line.
 
 ``synth``, the synthetic data generator, imports nothing of the package: it makes tables any
-other tool could make. ``planning`` (forecasting) imports only ``errors``.
+other tool could make.
 
 Rules
 -----
