@@ -129,7 +129,9 @@ def run_shapes(
         rows += [replace(row, workload=f"{row.workload} [{shape}]") for row in found + stock_rows]
         summary = synth.SHAPES[shape].summary
         facts.append(f"shape {shape} ({summary}): {catalogue}; {stock_facts[0]}")
-        limit.models |= {f"{w} [{shape}]": model for w, model in shaped.models.items()}
+        for model, per_row in shaped.models.items():
+            named = {f"{workload} [{shape}]": b for workload, b in per_row.items()}
+            limit.models.setdefault(model, {}).update(named)
     return facts, rows
 
 

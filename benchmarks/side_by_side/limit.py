@@ -45,7 +45,7 @@ class Limit:
 
     def __init__(self, bandwidth: float) -> None:
         self.bandwidth = bandwidth
-        self.models: dict[str, str] = {}
+        self.models: dict[str, dict[str, float]] = {}  # model: {workload: bytes per row}
 
     def row(
         self, rows: list[Row], workload: str, per_row: float, fixed: float, model: str
@@ -60,7 +60,7 @@ class Limit:
         if reference is None or not reference.rows:
             return []
         nbytes = per_row * reference.rows + fixed
-        self.models[workload] = f"{model}: {nbytes / reference.rows:,.1f} B per row counted"
+        self.models.setdefault(model, {})[workload] = nbytes / reference.rows
         tool = f"limit: {self.bandwidth / 1e9:,.1f} GB/s copy, {nbytes / 1e6:,.3g} MB (floor)"
         return [Row(workload, tool, nbytes / self.bandwidth, reference.rows)]
 
@@ -70,7 +70,11 @@ class Limit:
             f"best of {COPY_RUNS} np.copyto of {COPY_BYTES >> 20} MiB, this run); a limit row's "
             "time is the bytes its workload must at least touch at that rate, and its "
             "theirs/ours is the fraction of the limit ours reaches",
-            *(f"limit model, {workload}: {model}" for workload, model in self.models.items()),
+            *(
+                f"limit model, {model}; per row counted: "
+                + ", ".join(f"{workload} {b:,.1f} B" for workload, b in per_row.items())
+                for model, per_row in self.models.items()
+            ),
         ]
 
 

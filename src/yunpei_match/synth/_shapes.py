@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ._names import _part_types
+
 if TYPE_CHECKING:
     from . import Scale
 
-# Fitment shape "many_categories": parts a vehicle gets per category it has parts in, about.
-_PARTS_PER_CATEGORY = 3.0
 # Fitment shape "wide_fleet": vehicles and parts at "L" are 50,000 x 1,000, i.e. ten times
-# the vehicles and 1/1,500 of the parts of the default "L"; parts per vehicle a twentieth of
-# the parts.
-_FLEET_VEHICLES, _FLEET_PARTS, _FLEET_LEAST_PARTS, _FLEET_REACH = 10, 1_500, 100, 0.05
+# the vehicles and 1/1,500 of the parts of the default "L" (100 at least), each vehicle
+# fitted by a twentieth of the parts.
+_FLEET_LEAST_PARTS, _FLEET_REACH = 100, 0.05
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ class Shape:
         Every category equally likely for an application, instead of log-normal sizes.
     extra_brands : float or None
         Mean further parts (other brands) per application, instead of 0.8.
+    parts_per_category : float or None
+        Caps the links per vehicle at this many times the number of categories.
+    fleet : tuple of int or None
+        ``(more_vehicles, fewer_parts)``: the scale's vehicles times the first, its parts
+        divided by the second (100 at least), each vehicle fitted by a twentieth of them.
     wide_share : float
         Share of applications that fit every vehicle from a cell in the first 40 % of the
         fleet to the end of it (so each fits 60 % of the vehicles or more), without an engine
@@ -56,6 +61,8 @@ class Shape:
     summary: str
     uniform_categories: bool = False
     extra_brands: float | None = None
+    parts_per_category: float | None = None
+    fleet: tuple[int, int] | None = None
     wide_share: float = 0.0
     central_share: float | None = None
     central_row_share: float | None = None
@@ -64,16 +71,15 @@ class Shape:
 
     def resize(self, scale: Scale) -> Scale:
         """The scale this shape generates in place of ``scale``."""
-        if self.name == "many_categories":
-            from ._names import _part_types
-
-            most = _PARTS_PER_CATEGORY * len(_part_types().names)
-            return replace(scale, mean_parts_per_vehicle=min(scale.mean_parts_per_vehicle, most))
-        if self.name == "wide_fleet":
-            n_parts = max(_FLEET_LEAST_PARTS, scale.n_parts // _FLEET_PARTS)
+        if self.parts_per_category is not None:
+            most = self.parts_per_category * len(_part_types().names)
+            scale = replace(scale, mean_parts_per_vehicle=min(scale.mean_parts_per_vehicle, most))
+        if self.fleet is not None:
+            more_vehicles, fewer_parts = self.fleet
+            n_parts = max(_FLEET_LEAST_PARTS, scale.n_parts // fewer_parts)
             return replace(
                 scale,
-                n_vehicles=scale.n_vehicles * _FLEET_VEHICLES,
+                n_vehicles=scale.n_vehicles * more_vehicles,
                 n_parts=n_parts,
                 mean_parts_per_vehicle=_FLEET_REACH * n_parts,
                 n_duplicate_rows=min(scale.n_duplicate_rows, n_parts),
@@ -91,6 +97,7 @@ SHAPES: dict[str, Shape] = {
             "per category a vehicle has parts in: many categories per vehicle, few parts each",
             uniform_categories=True,
             extra_brands=0.0,
+            parts_per_category=3.0,
         ),
         Shape(
             "wide_parts",
@@ -101,6 +108,7 @@ SHAPES: dict[str, Shape] = {
             "wide_fleet",
             "ten times the vehicles, 1/1,500 of the parts (at L: 50,000 vehicles x 1,000 "
             "parts, 50 parts per vehicle)",
+            fleet=(10, 1_500),
         ),
         Shape(
             "uniform_stock",
