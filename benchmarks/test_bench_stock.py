@@ -30,7 +30,8 @@ SLOW = {"rounds": 3, "iterations": 1, "warmup_rounds": 1}
 @pytest.fixture(scope="module")
 def stock(tables: dict[str, pa.Table], scale: str) -> StockData:
     lines = BATCH_REQUESTS.get(scale, 100_000)
-    return make_stock_data(tables, scale, SEED, lines, ORDERS.get(scale, 10_000), OFFER_REQUESTS)
+    counts = (lines, ORDERS.get(scale, 10_000), OFFER_REQUESTS)
+    return make_stock_data(tables, scale, SEED, counts)
 
 
 @pytest.fixture(scope="module")

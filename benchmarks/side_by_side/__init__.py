@@ -22,8 +22,9 @@ lookup
     One vehicle + one category, codes in, part codes out: the fast path
     ``catalog.fitment.part_codes`` against a numpy CSR (vehicle indptr, then ``np.searchsorted``
     of the category's part-code bounds in the vehicle's sorted parts), SQLite (covering index,
-    parameterised query), DuckDB (table sorted by the key, parameterised query) and a polars
-    filter on a sorted frame. The median is per call, over many random requests.
+    parameterised query), DuckDB (table sorted by the key, parameterised query; and an ART
+    index on the packed key with a prepared statement, ``indexed``) and a polars filter on a
+    sorted frame. The median is per call, over many random requests.
 batch parts
     Many (vehicle, category) requests to all (request, part) rows. ``_core.gather_parts`` on
     codes is the reference; ``parts_for_vehicles`` is the full API from id strings (plain and
@@ -38,10 +39,15 @@ number lookup
     to (request, part) pairs, over the synthetic parts plus a generated ``oe_numbers`` table:
     ``catalog.numbers.lookup_many`` against polars string expressions + a join and a Python
     dict with a normalising loop. Rate: queries/s.
+number lookup (single)
+    The same typed numbers one call each: ``catalog.numbers.lookup`` against the Python key
+    and one indexed query, SQLite (B-tree, parameterised) or DuckDB (ART index, prepared
+    statement). Time: per call.
 number search
     Typo queries (one edit of a stored key) to the best 5 keys within 2 edits:
     ``catalog.numbers.search_many`` against rapidfuzz ``process.cdist`` over the keys of
-    nearby lengths (all cores) and ``process.extract`` over all keys. Time: per query.
+    nearby lengths (all cores), ``process.extract`` over all keys and tantivy fuzzy term
+    queries (``search_engine``). Time: per query.
 vin validate
     Typed VINs (~5 % corrupted) to validity flags under the Chinese rules: ``decode_vins`` and
     ``validate_vins`` against a polars expression and a Python loop. Rate: VINs/s.
@@ -66,6 +72,15 @@ offers
     SQLite query over VIN patterns, links, interchange groups, stock and warehouses. Time: per
     call.
 
+Every workload whose work is moving bytes (build, the batch gathers, number lookup, the VIN
+workloads, nearest stocked) also gets a *limit row* (``limit``): the time the bytes it must at
+least read and write take at the copy bandwidth measured in the same run, named ``limit: ...
+(floor)``; its theirs/ours is the fraction of that limit ours reaches.
+
+``--shape NAME`` (repeatable; ``all``) runs instead the lookup, batch and nearest-stocked
+workloads on catalogues, stock and demand of the shapes of ``yunpei_match.synth.SHAPES``, each
+workload named ``workload [shape]``.
+
 The number and VIN workloads are described in full in ``part_numbers`` and ``vins``; their
 data comes from ``number_data`` and ``vin_data``; the stock workloads in ``stock``, with data
 from ``stock_data``. A slow tool (the Python loops, rapidfuzz, the scipy and scikit-learn
@@ -73,8 +88,9 @@ trees) may answer only the first requests: its time is extrapolated to all of th
 says so, and its answers are checked against yunpei_match's for the same requests
 (``sampled``). ``--skip numbers``, ``--skip vins``, ``--skip stock`` (nearest stocked),
 ``--skip sourcing`` or ``--skip offers`` leaves a whole family out; ``--skip python``,
-``--skip rapidfuzz``, ``--skip scipy`` or ``--skip sklearn`` one tool, like the other tool
-names (scipy and scikit-learn are skipped, and the facts say so, when not installed).
+``--skip rapidfuzz``, ``--skip tantivy``, ``--skip scipy`` or ``--skip sklearn`` one tool,
+like the other tool names (scipy and scikit-learn are skipped, and the facts say so, when not
+installed).
 
 The other tools get a plain links table (vehicle, category, part codes) in which universal
 parts are spelled out for every vehicle; yunpei_match keeps them aside. Every tool works on
@@ -106,12 +122,15 @@ Modules
     Medians of runs; equality of results; one workload's rows, every tool against the first.
 ``build_load``, ``lookup``, ``batch``
     The workloads, one family each, every one a ``run_*`` function returning rows.
+``limit``, ``indexed``
+    The copy bandwidth and the limit rows; DuckDB point lookups through an ART index.
 ``number_data``, ``vin_data``
     Seeded OE numbers, typed numbers and typos; typed VINs, ``vin_patterns`` and their VINs
     (shared with ``test_bench_numbers.py`` and ``test_bench_vin.py``).
-``part_numbers``, ``vins``, ``sampled``
-    The number and VIN workloads (``run_numbers``, ``run_vins``: rows and facts), and races
-    in which slow tools run on a prefix of the requests.
+``part_numbers``, ``number_single``, ``search_engine``, ``vins``, ``sampled``
+    The number and VIN workloads (``run_numbers``, ``run_vins``: rows and facts), single
+    number lookups, tantivy's fuzzy search, and races in which slow tools run on a prefix of
+    the requests.
 ``stock_data``, ``nearest``, ``stock_offers``, ``stock``
     Seeded warehouses, stock, order lines, orders and offer requests (shared with
     ``test_bench_stock.py``); nearest stocked by hand in each tool; offers in SQL; the stock

@@ -14,8 +14,15 @@ from yunpei_match.fitment import _kernels
 
 from .checks import check_pairs, pair_keys
 from .data import Codes, Data, Stores
+from .limit import Limit
 from .rows import Row, race
 from .timing import timed
+
+# What a gather must at least touch (``limit``): the code read from its run, the pair written.
+GATHER_MODEL = (
+    "12 B per output row (4 B code read from the request's run, 8 B written: int32 request "
+    "index + int32 code) + the request codes read"
+)
 
 
 def numpy_gather(
@@ -78,7 +85,9 @@ def request_table(**columns: Codes) -> dict[str, Codes]:
     return {"request_index": np.arange(size, dtype=np.int32), **columns}
 
 
-def run_batch_parts(data: Data, stores: Stores, m: int, repeats: int, skip: set) -> list[Row]:
+def run_batch_parts(
+    data: Data, stores: Stores, m: int, repeats: int, skip: set, limit: Limit
+) -> list[Row]:
     rng = np.random.default_rng(data.seed + 2)
     vehicle = rng.integers(0, data.n_vehicles, m, dtype=np.int32)
     category = rng.integers(0, data.n_categories, m, dtype=np.int32)
@@ -114,10 +123,13 @@ def run_batch_parts(data: Data, stores: Stores, m: int, repeats: int, skip: set)
     }
     if (duck := stores.duck) is not None:
         tools["duckdb: join"] = lambda: duckdb_join(duck, requests, key, "part")
-    return run_batch("batch parts", tools, repeats, skip, data.n_parts)
+    rows = run_batch("batch parts", tools, repeats, skip, data.n_parts)
+    return rows + limit.row(rows, "batch parts", 12, 8 * m, GATHER_MODEL + ", 8 B per request")
 
 
-def run_batch_vehicles(data: Data, stores: Stores, m: int, repeats: int, skip: set) -> list[Row]:
+def run_batch_vehicles(
+    data: Data, stores: Stores, m: int, repeats: int, skip: set, limit: Limit
+) -> list[Row]:
     rng = np.random.default_rng(data.seed + 3)
     part = rng.integers(0, data.n_parts, m, dtype=np.int32)
     catalog, links = data.catalog, data.catalog._links
@@ -141,7 +153,8 @@ def run_batch_vehicles(data: Data, stores: Stores, m: int, repeats: int, skip: s
     }
     if (duck := stores.duck) is not None:
         tools["duckdb: join"] = lambda: duckdb_join(duck, requests, ["part"], "vehicle")
-    return run_batch("batch vehicles", tools, repeats, skip, data.n_vehicles)
+    rows = run_batch("batch vehicles", tools, repeats, skip, data.n_vehicles)
+    return rows + limit.row(rows, "batch vehicles", 12, 4 * m, GATHER_MODEL + ", 4 B per request")
 
 
 def run_batch(

@@ -13,6 +13,7 @@ from yunpei_match.fitment.links import build_links
 
 from .checks import ResultMismatch, check_arrays
 from .data import Codes, Data, csr
+from .limit import Limit
 from .rows import Row, race
 from .timing import timed
 
@@ -77,7 +78,7 @@ def polars_build(vehicle: Codes, part: Codes, n_vehicles: int, n_parts: int) -> 
     }
 
 
-def run_build(data: Data, repeats: int, skip: set[str]) -> list[Row]:
+def run_build(data: Data, repeats: int, skip: set[str], limit: Limit) -> list[Row]:
     app = data.applications
     sizes = (data.n_vehicles, data.n_parts)
     tools = {
@@ -85,9 +86,14 @@ def run_build(data: Data, repeats: int, skip: set[str]) -> list[Row]:
         "numpy: sort packed keys, bincount CSR": lambda: numpy_build(app.vehicle, app.part, *sizes),
         "polars: sort + unique packed keys": lambda: polars_build(app.vehicle, app.part, *sizes),
     }
-    return race(
+    rows = race(
         "build", tools, skip, lambda fn: timed(fn, repeats), check_arrays, lambda _: len(app.part)
     )
+    model = (
+        "8 B per input row read (int32 vehicle, part) + 8 B per link written (the part code by "
+        "vehicle, the vehicle code by part)"
+    )
+    return rows + limit.row(rows, "build", 8, 8 * data.catalog.stats.links, model)
 
 
 def run_catalogue(data: Data, repeats: int) -> list[Row]:

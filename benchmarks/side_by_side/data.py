@@ -37,6 +37,7 @@ class Data:
     vehicle: Codes
     category: Codes
     part: Codes
+    shape: str = "default"  # of yunpei_match.synth.SHAPES: the catalogue's, stock's, demand's
 
     @property
     def n_vehicles(self) -> int:
@@ -51,8 +52,8 @@ class Data:
         return len(self.catalog.category_ids)
 
 
-def make_data(scale: str, seed: int) -> Data:
-    tables = synth.generate(scale, seed=seed)
+def make_data(scale: str, seed: int, shape: str = "default") -> Data:
+    tables = synth.generate(scale, seed=seed, shape=shape)
     catalog = yunpei_match.Catalog.from_tables(**tables)
     universal = catalog.parts.column("universal").to_numpy(zero_copy_only=False)
     applications = encode_fitments(
@@ -67,7 +68,9 @@ def make_data(scale: str, seed: int) -> Data:
     category = np.repeat(
         np.arange(len(links.category_start) - 1, dtype=np.int32), np.diff(links.category_start)
     )[part]
-    return Data(scale, seed, tables, catalog, applications, universal, vehicle, category, part)
+    return Data(
+        scale, seed, tables, catalog, applications, universal, vehicle, category, part, shape
+    )
 
 
 def plain_links(catalog: yunpei_match.Catalog, universal: np.ndarray) -> tuple[Codes, Codes]:

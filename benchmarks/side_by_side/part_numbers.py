@@ -12,7 +12,11 @@ number search
     best 5 by (distance, key). Ours: ``catalog.numbers.search_many(max_edits=2, limit=5)``.
     rapidfuzz: ``process.cdist`` (``Levenshtein.distance``, ``score_cutoff=2``, all cores)
     against the keys whose length is within 2 of the query's, and ``process.extract`` against
-    all keys. Times are per query: one pass over the queries after a warm-up.
+    all keys; tantivy (``search_engine``): fuzzy term queries at distance 2 over the distinct
+    keys, hits ranked by distance then key. Times are per query: one pass over the queries
+    after a warm-up.
+
+The single-call form of number lookup is ``number_single``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ from rapidfuzz.distance import Levenshtein
 import yunpei_match
 
 from .data import Data
+from .limit import Limit, string_bytes
 from .number_data import FULL_WIDTH, NumberData, make_number_data, python_key
+from .number_single import run_number_single
 from .rows import Row
 from .sampled import (
     Tool,
@@ -39,6 +45,7 @@ from .sampled import (
     sampled_race,
     setup_fact,
 )
+from .search_engine import FuzzyIndex, check_candidates
 from .timing import clocked
 
 MAX_EDITS, LIMIT = 2, 5
@@ -46,6 +53,10 @@ TYPO_QUERIES = {"tiny": 200, "S": 2_000, "M": 2_000, "L": 2_000}
 PYTHON_SAMPLE = 100_000
 CDIST_SAMPLE = {"tiny": 200, "S": 2_000, "M": 1_000, "L": 500}
 EXTRACT_SAMPLE = {"tiny": 20, "S": 100, "M": 20, "L": 10}
+TANTIVY_SAMPLE = {"tiny": 200, "S": 2_000, "M": 1_000, "L": 500}
+LOOKUP_MODEL = (
+    "the typed strings read (data + int32 offsets) + 8 B per (request, part) pair written"
+)
 CDIST_CHUNK = 64  # queries per cdist call: 64 x 1 M int8 distances
 
 
@@ -97,7 +108,12 @@ def ours_lookup(catalog: yunpei_match.Catalog, typed: pa.Array, n: int) -> tuple
 
 
 def run_number_lookup(
-    numbers: NumberData, keys: list[str], repeats: int, skip: set[str], setup: dict[str, float]
+    numbers: NumberData,
+    keys: list[str],
+    repeats: int,
+    skip: set[str],
+    setup: dict[str, float],
+    limit: Limit,
 ) -> list[Row]:
     typed, total = numbers.typed, len(numbers.typed)
     width = len(numbers.catalog.part_ids)
@@ -111,7 +127,10 @@ def run_number_lookup(
             lambda n: dict_lookup(index, typed_list, n), min(PYTHON_SAMPLE, total)
         ),
     }
-    return pairs_race("number lookup", tools, skip, total, repeats, width)
+    rows = pairs_race("number lookup", tools, skip, total, repeats, width)
+    pairs = len(ours_lookup(numbers.catalog, typed, total)[1])
+    fixed = string_bytes(typed) + 8 * pairs
+    return rows + limit.row(rows, "number lookup", 0, fixed, LOOKUP_MODEL)
 
 
 def best(request: int, hits: list[tuple[int, str]]) -> list[tuple[int, str, int]]:
@@ -164,11 +183,16 @@ def ours_search(catalog: yunpei_match.Catalog, queries: list[str]) -> set[tuple]
 
 def run_number_search(
     numbers: NumberData, keys: list[str], scale: str, skip: set[str], setup: dict[str, float]
-) -> list[Row]:
+) -> tuple[list[Row], list[str]]:
+    """The rows of number search, and what the untimed candidate check found."""
     typos, total = numbers.typos, len(numbers.typos)
+    notes: list[str] = []
     clocked(setup, "ours: search index (first search)", lambda: numbers.catalog.numbers.search("0"))
     choices = clocked(setup, "keys sorted by length", lambda: sorted(set(keys), key=by_length))
     lengths = np.array([len(key) for key in choices])
+    engine = None
+    if "tantivy" not in skip:
+        engine = clocked(setup, "tantivy index of the keys", lambda: FuzzyIndex(choices))
 
     def sample(size: dict[str, int]) -> int:
         return min(size.get(scale, 100), total)
@@ -182,7 +206,19 @@ def run_number_search(
             lambda n: extract_search(choices, typos[:n]), sample(EXTRACT_SAMPLE)
         ),
     }
-    return sampled_race(
+    if engine is not None:
+        tools["tantivy: FuzzyTermQuery distance 2, ranked"] = Tool(
+            lambda n: engine.search(typos[:n], MAX_EDITS, LIMIT), sample(TANTIVY_SAMPLE)
+        )
+        queries = typos[: sample(TANTIVY_SAMPLE)]
+        check = check_candidates(engine, numbers.catalog, queries, MAX_EDITS)
+        candidates = clocked(setup, "tantivy candidate check (untimed)", check)
+        notes.append(
+            f"number search, tantivy: all {candidates:,} candidates within {MAX_EDITS} edits of "
+            f"its {len(queries):,} queries equal ours with no limit (checked untimed); timed, "
+            f"all hits are fetched and the best {LIMIT} kept by (distance, key), as ours"
+        )
+    rows = sampled_race(
         "number search",
         tools,
         skip,
@@ -191,6 +227,7 @@ def run_number_search(
         compare=prefix_sets,
         per_request=True,
     )
+    return rows, notes
 
 
 def by_length(key: str) -> tuple[int, str]:
@@ -198,7 +235,9 @@ def by_length(key: str) -> tuple[int, str]:
     return len(key), key
 
 
-def run_numbers(data: Data, m: int, repeats: int, skip: set[str]) -> tuple[list[Row], list[str]]:
+def run_numbers(
+    data: Data, m: int, repeats: int, skip: set[str], limit: Limit
+) -> tuple[list[Row], list[str]]:
     """Both number workloads on one number catalogue, and the facts about them."""
     setup: dict[str, float] = {}
     n_typos = TYPO_QUERIES.get(data.scale, 2_000)
@@ -210,9 +249,10 @@ def run_numbers(data: Data, m: int, repeats: int, skip: set[str]) -> tuple[list[
     keys = clocked(
         setup, "python_key of the stored", lambda: list(map(python_key, numbers.stored.to_pylist()))
     )
-    rows = run_number_lookup(numbers, keys, repeats, skip, setup)
-    rows += run_number_search(numbers, keys, data.scale, skip, setup)
-    return rows, number_facts(numbers, setup)
+    rows = run_number_lookup(numbers, keys, repeats, skip, setup, limit)
+    rows += run_number_single(numbers, keys, skip, setup)
+    search_rows, notes = run_number_search(numbers, keys, data.scale, skip, setup)
+    return rows + search_rows, number_facts(numbers, setup) + notes
 
 
 def number_facts(numbers: NumberData, setup: dict[str, float]) -> list[str]:

@@ -47,6 +47,7 @@ from yunpei_match.stock.tables import OrderLines
 from . import nearest as near
 from . import stock_offers as sql
 from .data import Data, Stores
+from .limit import Limit
 from .rows import Row, race
 from .sampled import Tool, one_pass, repeated, sampled_race, setup_fact
 from .stock_data import StockData, make_stock_data
@@ -61,6 +62,12 @@ SOURCING_WARM_UP = 1_000
 KDTREE_SAMPLE = {"tiny": 10_000, "S": 200_000, "M": 200_000, "L": 100_000}
 BALLTREE_SAMPLE = {"tiny": 2_000, "S": 5_000, "M": 10_000, "L": 10_000}
 OPTIONAL = {"scipy": "scipy", "sklearn": "scikit-learn"}
+# What one line must at least touch (``limit``); the stock rows it scans are left out.
+NEAREST_BYTES = 8 + 8 + 4 + 8 + 4 + 8
+NEAREST_MODEL = (
+    "per line 28 B read (float64 lat, lon; int32 part; int64 qty) + 12 B written (int32 "
+    "warehouse, float64 km), the stock rows scanned left out"
+)
 
 
 def installed(tool: str) -> bool:
@@ -86,7 +93,7 @@ class StockRun:
             self.setup,
             "stock data and catalogue",
             lambda: make_stock_data(
-                data.tables, data.scale, data.seed, m, n_orders, OFFER_REQUESTS
+                data.tables, data.scale, data.seed, (m, n_orders, OFFER_REQUESTS), data.shape
             ),
         )
         catalog = self.stock.catalog
@@ -146,7 +153,7 @@ class StockRun:
         return tuple(out)
 
 
-def run_nearest(run: StockRun, scale: str, repeats: int) -> list[Row]:
+def run_nearest(run: StockRun, scale: str, repeats: int, limit: Limit) -> list[Row]:
     stock, store, lines = run.stock, run.store, run.lines
     total = len(lines)
     api_lines = stock.lines.select(["lat", "lon", "part_id", "qty"])
@@ -196,6 +203,7 @@ def run_nearest(run: StockRun, scale: str, repeats: int) -> list[Row]:
         clock=repeated(repeats, run.nearest_answer),
         compare=compare,
     )
+    rows += limit.row(rows, "nearest stocked", NEAREST_BYTES, 0, NEAREST_MODEL)
     seconds, _ = timed(lambda: stock.inventory.nearest_stocked_many(api_lines), repeats)
     tool = f"ours: nearest_stocked_many ({ids} ids), substitutes=True"
     return [*rows, Row("nearest stocked (substitutes)", tool, seconds, total, reference=True)]
@@ -330,14 +338,14 @@ def run_offers(run: StockRun, stores: Stores) -> list[Row]:
 
 
 def run_stock(
-    data: Data, stores: Stores, m: int, repeats: int, skip: set[str]
+    data: Data, stores: Stores, m: int, repeats: int, skip: set[str], limit: Limit
 ) -> tuple[list[Row], list[str]]:
     """The stock workloads not skipped (groups ``stock``, ``sourcing``, ``offers``), and facts."""
     started = time.perf_counter()
     run = StockRun(data, m, skip)
     rows: list[Row] = []
     if "stock" not in skip:
-        rows += run_nearest(run, data.scale, repeats)
+        rows += run_nearest(run, data.scale, repeats, limit)
     if "sourcing" not in skip:
         rows += run_sourcing(run)
     if "offers" not in skip:

@@ -70,10 +70,12 @@ class StockData:
     offers: OfferRequests
 
 
-def stock_tables(tables: dict[str, pa.Table], scale: str, seed: int) -> dict[str, pa.Table]:
+def stock_tables(
+    tables: dict[str, pa.Table], scale: str, seed: int, shape: str = "default"
+) -> dict[str, pa.Table]:
     """``oe_numbers``, ``warehouses`` and ``stock`` for the catalogue ``tables``."""
     out = synth.generate_numbers(tables, seed=seed)
-    out |= synth.generate_stock(tables, scale=scale, seed=seed)
+    out |= synth.generate_stock(tables, scale=scale, seed=seed, shape=shape)
     return out
 
 
@@ -87,14 +89,22 @@ def stock_catalog(
 
 
 def order_lines(
-    tables: dict[str, pa.Table], stock: dict[str, pa.Table], n: int, seed: int
+    tables: dict[str, pa.Table],
+    stock: dict[str, pa.Table],
+    n: int,
+    seed: int,
+    shape: str = "default",
 ) -> pa.Table:
     """``n`` order lines, orders of 1 to 8 lines (``synth.generate_orders``' default)."""
-    return synth.generate_orders(tables, stock, n_lines=n, seed=seed)
+    return synth.generate_orders(tables, stock, n_lines=n, seed=seed, shape=shape)
 
 
 def multi_line_orders(
-    tables: dict[str, pa.Table], stock: dict[str, pa.Table], n_orders: int, seed: int
+    tables: dict[str, pa.Table],
+    stock: dict[str, pa.Table],
+    n_orders: int,
+    seed: int,
+    shape: str = "default",
 ) -> pa.Table:
     """The lines of ``n_orders`` orders of 2 to 8 lines, no part twice in an order."""
     lines = synth.generate_orders(
@@ -103,6 +113,7 @@ def multi_line_orders(
         n_lines=MEAN_LINES_BOUND * n_orders,
         lines_per_order=ORDER_LINES_PER_ORDER,
         seed=seed + 1,
+        shape=shape,
     )
     order = pc.dictionary_encode(lines.column("order_id").combine_chunks()).indices.to_numpy()
     part = pc.dictionary_encode(lines.column("part_id").cast(pa.string()).combine_chunks())
@@ -137,15 +148,21 @@ def offer_requests(
 
 
 def make_stock_data(
-    tables: dict[str, pa.Table], scale: str, seed: int, n_lines: int, n_orders: int, n_offers: int
+    tables: dict[str, pa.Table],
+    scale: str,
+    seed: int,
+    counts: tuple[int, int, int],
+    shape: str = "default",
 ) -> StockData:
-    """Everything the stock workloads need, from the catalogue ``tables``."""
-    generated = stock_tables(tables, scale, seed)
+    """Everything the stock workloads need, from the catalogue ``tables``: ``counts`` are the
+    order lines, multi-line orders and offer requests; ``shape`` that of stock and demand."""
+    n_lines, n_orders, n_offers = counts
+    generated = stock_tables(tables, scale, seed, shape)
     stock = {name: generated[name] for name in ("warehouses", "stock")}
     patterns, stems = vin_patterns_table(tables["vehicles"], seed)
     catalog = stock_catalog(tables, generated["oe_numbers"], patterns)
     inventory = yunpei_match.Inventory.from_tables(catalog, **stock)
-    lines = order_lines(tables, stock, n_lines, seed)
+    lines = order_lines(tables, stock, n_lines, seed, shape)
     return StockData(
         catalog=catalog,
         inventory=inventory,
@@ -153,6 +170,6 @@ def make_stock_data(
         stock=stock["stock"],
         vin_patterns=patterns,
         lines=lines,
-        orders=multi_line_orders(tables, stock, n_orders, seed),
+        orders=multi_line_orders(tables, stock, n_orders, seed, shape),
         offers=offer_requests(catalog, stems, lines, n_offers, seed),
     )

@@ -31,6 +31,7 @@ import pyarrow as pa
 import yunpei_match
 
 from .data import Data
+from .limit import Limit, string_bytes
 from .rows import Row
 from .sampled import (
     Tool,
@@ -213,7 +214,9 @@ def run_vin_vehicles(
     return pairs_race("vin vehicles", tools, skip, total, repeats, width)
 
 
-def run_vins(data: Data, m: int, repeats: int, skip: set[str]) -> tuple[list[Row], list[str]]:
+def run_vins(
+    data: Data, m: int, repeats: int, skip: set[str], limit: Limit
+) -> tuple[list[Row], list[str]]:
     """Both VIN workloads, and the facts about them."""
     setup: dict[str, float] = {}
     typed = clocked(setup, "typed VINs", lambda: typed_vins(m, data.seed))
@@ -221,7 +224,12 @@ def run_vins(data: Data, m: int, repeats: int, skip: set[str]) -> tuple[list[Row
     catalog = clocked(setup, "VIN catalogue", lambda: vin_catalog(data.tables, patterns))
     vins = clocked(setup, "pattern VINs", lambda: pattern_vins(stems, m, data.seed))
     rows = run_vin_validate(typed, repeats, skip)
+    model = "the VIN strings read (data + int32 offsets)"
+    rows += limit.row(rows, "vin validate", 1, string_bytes(typed), model + " + 1 B flag written")
     rows += run_vin_vehicles(catalog, patterns, vins, repeats, skip, setup)
+    pairs = catalog.vins.vehicles_for_vins(vins).num_rows
+    fixed = string_bytes(vins) + 8 * pairs
+    rows += limit.row(rows, "vin vehicles", 0, fixed, model + " + 8 B per (request, vehicle) pair")
     n_patterns = len(set(patterns.column("pattern").to_pylist()))
     return rows, [
         f"vins: {m:,} typed VINs (~{CORRUPT_SHARE:.0%} corrupted); {patterns.num_rows:,} "

@@ -30,6 +30,12 @@ size. :func:`generate_orders` groups lines into orders from shops near city cent
 remote towns) and draws parts as the parts of random stock rows, so that demand follows how
 widely a part is stocked, plus a few parts nobody holds. At ``"L"``: ~10 M stock rows for
 1.5 M parts in 500 warehouses.
+
+All of that is the ``"default"`` shape. The other names of :data:`SHAPES` (``shape=`` of each
+generator; see :class:`Shape`) draw catalogues, stock or demand of other shapes, since a
+layout tuned to one shape can lose on another: many categories per vehicle with few parts in
+each, a few parts fitting most vehicles, a wide fleet of few parts; uniform stocking, a few big
+distribution centres beside many small front warehouses, and demand blind to stock.
 """
 
 from __future__ import annotations
@@ -49,11 +55,14 @@ from ._fleet import _draw_fleet
 from ._names import _part_types
 from ._oe import _oe_numbers
 from ._parts import _parts_table
+from ._shapes import SHAPES, Shape, _resolve_shape
 from ._stock import _orders, _stock, _warehouses
 
 __all__ = [
     "SCALES",
+    "SHAPES",
     "Scale",
+    "Shape",
     "generate",
     "generate_numbers",
     "generate_orders",
@@ -170,7 +179,9 @@ SCALES: dict[str, Scale] = {
 }  # fmt: skip
 
 
-def generate(scale: str | Scale = "tiny", *, seed: int = 0) -> dict[str, pa.Table]:
+def generate(
+    scale: str | Scale = "tiny", *, seed: int = 0, shape: str = "default"
+) -> dict[str, pa.Table]:
     """Generate a synthetic catalogue: vehicles, parts and fitments.
 
     Parameters
@@ -179,6 +190,14 @@ def generate(scale: str | Scale = "tiny", *, seed: int = 0) -> dict[str, pa.Tabl
         A name from :data:`SCALES` or a custom :class:`Scale`.
     seed : int, default 0
         Seed of the random generator; the same seed gives identical tables.
+    shape : str, default "default"
+        A name from :data:`SHAPES`. The fitment shapes: ``"many_categories"`` (every category
+        equally likely, one brand per application, links per vehicle capped at ~3 per
+        category: many categories per vehicle, few parts in each), ``"wide_parts"`` (0.5 % of
+        the applications fit 60 % of the vehicles or more, as ordinary fitment rows) and
+        ``"wide_fleet"`` (ten times the scale's vehicles, 1/1,500 of its parts, at least
+        100, each vehicle fitted by a twentieth of them: 50,000 vehicles x 1,000 parts at
+        ``"L"``). Stock shapes draw the catalogue as ``"default"`` does.
 
     Returns
     -------
@@ -191,10 +210,11 @@ def generate(scale: str | Scale = "tiny", *, seed: int = 0) -> dict[str, pa.Tabl
     Raises
     ------
     TypeError
-        If ``scale`` is neither a str nor a Scale, or ``seed`` is not an int.
+        If ``scale`` is neither a str nor a Scale, ``seed`` is not an int or ``shape`` not a
+        str.
     ValueError
-        If ``scale`` names no scale, ``seed`` is negative, or a brand runs out of part numbers
-        (only for custom scales far above ``"L"``).
+        If ``scale`` or ``shape`` names no scale or shape, ``seed`` is negative, or a brand runs
+        out of part numbers (only for custom scales far above ``"L"``).
 
     Examples
     --------
@@ -206,13 +226,17 @@ def generate(scale: str | Scale = "tiny", *, seed: int = 0) -> dict[str, pa.Tabl
     (40, 300)
     >>> tables["fitments"].schema.field("year_from").type
     DataType(int16)
+    >>> wide = synth.generate("tiny", shape="wide_fleet")
+    >>> wide["vehicles"].num_rows, wide["parts"].num_rows
+    (400, 100)
     """
-    resolved = _resolve_scale(scale)
+    drawn = _resolve_shape(shape)
+    resolved = drawn.resize(_resolve_scale(scale))
     rng = np.random.default_rng(_check_seed(seed))
     types = _part_types()
     fleet = _draw_fleet(resolved, rng)
-    app_of_part, counts = _part_layout(resolved, rng)
-    apps = _applications(counts, types, fleet, resolved, rng)
+    app_of_part, counts = _part_layout(resolved, drawn, rng)
+    apps = _applications(counts, types, fleet, resolved, drawn, rng)
     parts = _parts_table(app_of_part, apps, types, fleet, rng)
     fitments = _fitments_table(parts, app_of_part, apps, fleet, resolved, rng)
     return {"vehicles": fleet.table, "parts": parts, "fitments": fitments}
@@ -271,6 +295,7 @@ def generate_stock(
     scale: str | Scale | None = None,
     n_warehouses: int | None = None,
     seed: int = 0,
+    shape: str = "default",
 ) -> dict[str, pa.Table]:
     """Generate warehouses in Chinese cities and the stock each holds of a catalogue's parts.
 
@@ -292,6 +317,12 @@ def generate_stock(
         Warehouses to make, instead of the scale's.
     seed : int, default 0
         Seed of the random generator; the same tables and arguments give identical tables.
+    shape : str, default "default"
+        A name from :data:`SHAPES`. The stock shapes: ``"uniform_stock"`` (every part held by a
+        Poisson number of warehouses of one mean, chosen uniformly, in one depth) and
+        ``"hubs"`` (5 % of the warehouses are distribution centres, each holding most of the
+        catalogue; many small front warehouses the rest). Other shapes stock as
+        ``"default"``.
 
     Returns
     -------
@@ -307,10 +338,11 @@ def generate_stock(
     Raises
     ------
     TypeError
-        If ``tables`` is not a dict of tables, or ``scale``, ``n_warehouses`` or ``seed`` has
-        the wrong type.
+        If ``tables`` is not a dict of tables, or ``scale``, ``n_warehouses``, ``seed`` or
+        ``shape`` has the wrong type.
     ValueError
-        If a table is missing, ``scale`` names no scale, ``n_warehouses`` < 1 or ``seed`` < 0.
+        If a table is missing, ``scale`` or ``shape`` names no scale or shape,
+        ``n_warehouses`` < 1 or ``seed`` < 0.
 
     Examples
     --------
@@ -325,13 +357,14 @@ def generate_stock(
     3
     """
     tables = _require(tables, ("vehicles", "parts", "fitments"))
+    drawn = _resolve_shape(shape)
     resolved = _nearest_scale(tables["parts"].num_rows) if scale is None else _resolve_scale(scale)
     if n_warehouses is not None:
         resolved = replace(resolved, n_warehouses=_check_count("n_warehouses", n_warehouses, 1))
     rng = np.random.default_rng([_check_seed(seed), _STOCK_STREAM])
-    warehouses, size = _warehouses(resolved.n_warehouses, rng)
+    warehouses, size = _warehouses(resolved.n_warehouses, drawn, rng)
     rows_per_part = resolved.mean_stock_rows_per_part
-    stock = _stock(tables, warehouses, size, rows_per_part, rng)
+    stock = _stock(tables, warehouses, size, rows_per_part, drawn, rng)
     return {"warehouses": warehouses, "stock": stock}
 
 
@@ -342,6 +375,7 @@ def generate_orders(
     n_lines: int,
     lines_per_order: tuple[int, int] = (1, 8),
     seed: int = 0,
+    shape: str = "default",
 ) -> pa.Table:
     """Generate order lines from repair shops: orders of a few parts each, from one place.
 
@@ -367,6 +401,11 @@ def generate_orders(
         ``n_lines``.
     seed : int, default 0
         Seed of the random generator; the same inputs and seed give an identical table.
+    shape : str, default "default"
+        A name from :data:`SHAPES`. ``"independent_demand"`` draws each line's part uniformly
+        from the whole catalogue, blind to stock (no share of parts held nowhere is set
+        aside: a line asks for an unstocked part as often as the catalogue has them). Other
+        shapes draw demand as ``"default"``.
 
     Returns
     -------
@@ -380,8 +419,8 @@ def generate_orders(
     TypeError
         If an argument has the wrong type.
     ValueError
-        If a table is missing, ``n_lines`` < 0, ``lines_per_order`` is not 1 <= lo <= hi, or
-        ``seed`` < 0.
+        If a table is missing, ``n_lines`` < 0, ``lines_per_order`` is not 1 <= lo <= hi,
+        ``seed`` < 0 or ``shape`` names no shape.
 
     Examples
     --------
@@ -395,12 +434,18 @@ def generate_orders(
     stock_tables = _require(stock_tables, ("stock",))
     n_lines = _check_count("n_lines", n_lines, 0)
     lo, hi = _check_lines_per_order(lines_per_order)
+    drawn = _resolve_shape(shape)
     rng = np.random.default_rng([_check_seed(seed), _ORDERS_STREAM])
-    return _orders(tables, stock_tables["stock"], n_lines, (lo, hi), rng)
+    return _orders(tables, stock_tables["stock"], n_lines, (lo, hi), drawn, rng)
 
 
 def write_parquet(
-    directory: str | Path, scale: str | Scale = "tiny", *, seed: int = 0, stock: bool = False
+    directory: str | Path,
+    scale: str | Scale = "tiny",
+    *,
+    seed: int = 0,
+    stock: bool = False,
+    shape: str = "default",
 ) -> dict[str, Path]:
     """Generate a synthetic catalogue and write it as parquet files.
 
@@ -416,6 +461,8 @@ def write_parquet(
     stock : bool, default False
         Also write ``oe_numbers.parquet`` (:func:`generate_numbers`), ``warehouses.parquet``
         and ``stock.parquet`` (:func:`generate_stock` at ``scale``), all with ``seed``.
+    shape : str, default "default"
+        As for :func:`generate` and :func:`generate_stock`.
 
     Returns
     -------
@@ -437,10 +484,10 @@ def write_parquet(
     ...     print(sorted(p.name for p in paths.values()), pq.read_table(paths["vehicles"]).num_rows)
     ['fitments.parquet', 'parts.parquet', 'vehicles.parquet'] 40
     """
-    tables = generate(scale, seed=seed)
+    tables = generate(scale, seed=seed, shape=shape)
     if stock:
         tables |= generate_numbers(tables, seed=seed)
-        tables |= generate_stock(tables, scale=scale, seed=seed)
+        tables |= generate_stock(tables, scale=scale, seed=seed, shape=shape)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = {name: directory / f"{name}.parquet" for name in tables}

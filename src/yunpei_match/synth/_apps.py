@@ -19,6 +19,7 @@ from ._names import _KIND_CHOICES, _KIND_FIRST, _NOTES, _PARTNER, _PartTypes
 if TYPE_CHECKING:
     from . import Scale
     from ._fleet import _Fleet
+    from ._shapes import Shape
 
 # Systems whose parts often fit one engine only.
 _ENGINE_SYSTEMS = (
@@ -36,6 +37,7 @@ _ENGINE_SPECIFIC = 0.5
 _TWO_POSITIONS = 0.25
 _NULL_QTY = 0.1
 _NOTE_SHARE = 0.02
+_WIDE_START = 0.4  # applications of shape wide_parts start in this first share of the cells
 
 
 class _Apps(NamedTuple):
@@ -49,12 +51,15 @@ class _Apps(NamedTuple):
     note: np.ndarray  # index into _NOTES, or -1
 
 
-def _part_layout(scale: Scale, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _part_layout(
+    scale: Scale, shape: Shape, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Application of each part (-1 for universal parts) and the parts of each application."""
     n = scale.n_parts
     n_universal = min(max(1, round(scale.universal_share * n)), n - 1)
     n_fitting = n - n_universal if scale.universal_share else n
-    counts = 1 + rng.poisson(_EXTRA_BRANDS, size=n_fitting)
+    extra = _EXTRA_BRANDS if shape.extra_brands is None else shape.extra_brands
+    counts = 1 + rng.poisson(extra, size=n_fitting)
     total = np.cumsum(counts)
     n_apps = int(np.searchsorted(total, n_fitting)) + 1
     counts = counts[:n_apps]
@@ -68,11 +73,18 @@ def _part_layout(scale: Scale, rng: np.random.Generator) -> tuple[np.ndarray, np
 
 
 def _applications(
-    counts: np.ndarray, types: _PartTypes, fleet: _Fleet, scale: Scale, rng: np.random.Generator
+    counts: np.ndarray,
+    types: _PartTypes,
+    fleet: _Fleet,
+    scale: Scale,
+    shape: Shape,
+    rng: np.random.Generator,
 ) -> _Apps:
     """Draw the applications and solve their run lengths for the scale's links per vehicle."""
     n, n_cells = len(counts), len(fleet.cell_year)
     size = rng.lognormal(0.0, _CATEGORY_SPREAD, len(types.names)) * _CATEGORY_FACTOR[types.reach]
+    if shape.uniform_categories:
+        size = np.ones(len(types.names))
     category = rng.choice(len(types.names), size=n, p=size / size.sum())
     normal = types.reach[category] == 0
     c0 = rng.integers(n_cells, size=n)
@@ -81,6 +93,8 @@ def _applications(
     # engine-specific runs stay in their family, other models having other engines
     in_family = (engine >= 0) | (normal & (rng.random(n) < _STAY_IN_FAMILY))
     limit = np.where(in_family, fleet.family_cell_end[fleet.cell_family[c0]], n_cells)
+    if shape.wide_share:
+        _widen(shape.wide_share, c0, pull, engine, limit, n_cells, rng)
     pos_a, pos_b = _positions(types.kind[category], rng)
     target = scale.n_vehicles * scale.mean_parts_per_vehicle
     k = _solve_pull_scale(c0, pull, limit, engine, counts, fleet, target)
@@ -88,6 +102,27 @@ def _applications(
     note = np.where(rng.random(n) < _NOTE_SHARE, rng.integers(len(_NOTES), size=n), -1)
     c1 = _run_end(c0, pull, limit, k)
     return _Apps(category, c0, c1, engine, pos_a, pos_b, qty, note.astype(np.int8))
+
+
+def _widen(
+    share: float,
+    c0: np.ndarray,
+    pull: np.ndarray,
+    engine: np.ndarray,
+    limit: np.ndarray,
+    n_cells: int,
+    rng: np.random.Generator,
+) -> None:
+    """Make ``share`` of the applications (one at least) run from an early cell to the last.
+
+    An infinite pull makes the run end at its limit for every multiplier the bisection tries,
+    so the other applications shrink to keep the links per vehicle on target.
+    """
+    wide = rng.choice(len(c0), size=max(1, round(share * len(c0))), replace=False)
+    c0[wide] = rng.integers(max(1, int(_WIDE_START * n_cells)), size=len(wide))
+    pull[wide] = np.inf
+    engine[wide] = -1
+    limit[wide] = n_cells
 
 
 def _engine_filter(

@@ -20,6 +20,7 @@ that demand follows how widely a part is stocked, plus a share of parts nobody s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -29,6 +30,9 @@ from ._arrays import _ids
 from ._fitted import _codes, _column, _fitted_counts
 from ._names import _REACHES, _part_types
 from ._places import _places, _scatter
+
+if TYPE_CHECKING:
+    from ._shapes import Shape
 
 _CENTRAL_SHARE = 0.15  # of warehouses
 _CENTRAL_ROW_SHARE = 0.35  # of stock rows, were no tier full
@@ -46,10 +50,11 @@ _ORDER_DECAY = 0.6  # P(k + 1 lines) / P(k lines)
 _REDRAWS = 10  # rounds of redrawing a part repeated within an order
 
 
-def _warehouses(n: int, rng: np.random.Generator) -> tuple[pa.Table, np.ndarray]:
+def _warehouses(n: int, shape: Shape, rng: np.random.Generator) -> tuple[pa.Table, np.ndarray]:
     """The warehouses table and a size weight per warehouse."""
     places = _places()
-    n_central = max(1, round(_CENTRAL_SHARE * n)) if n > 1 else 1
+    share = _CENTRAL_SHARE if shape.central_share is None else shape.central_share
+    n_central = max(1, round(share * n)) if n > 1 else 1
     central = np.zeros(n, bool)
     central[rng.choice(n, n_central, replace=False)] = True
     cities = np.flatnonzero(~places.remote)
@@ -110,13 +115,24 @@ def _popularity(tables: Mapping[str, pa.Table], rng: np.random.Generator) -> np.
 
 
 def _holdings(
-    popularity: np.ndarray, n_central: int, n_front: int, rows: float, rng: np.random.Generator
+    popularity: np.ndarray,
+    tiers: tuple[int, int],
+    rows: float,
+    shape: Shape,
+    rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Central and front warehouses holding each part, for about ``rows`` rows in all."""
+    n_central, n_front = tiers
+    if shape.uniform_stock:  # no tier preferred: each row's warehouse is uniform over all
+        row_share = n_central / (n_central + n_front)
+    elif shape.central_row_share is not None:
+        row_share = shape.central_row_share
+    else:
+        row_share = _CENTRAL_ROW_SHARE
     central = popularity**_CENTRAL_POWER
-    central *= _CENTRAL_ROW_SHARE / central.mean()
+    central *= row_share / central.mean()
     front = popularity**_FRONT_POWER
-    front *= (1.0 - _CENTRAL_ROW_SHARE) / front.mean() if n_front else 0.0
+    front *= (1.0 - row_share) / front.mean() if n_front else 0.0
 
     def expected(c: float) -> float:
         rows = np.minimum(c * central, n_central).sum() + np.minimum(c * front, n_front).sum()
@@ -165,18 +181,22 @@ def _stock(
     warehouses: pa.Table,
     size: np.ndarray,
     rows_per_part: float,
+    shape: Shape,
     rng: np.random.Generator,
 ) -> pa.Table:
     """One row per (warehouse, part) held, sorted by warehouse then part."""
     popularity = _popularity(tables, rng)
     central = np.asarray(pc.equal(_column(warehouses, "kind"), "central"))
     tiers = (np.flatnonzero(central).astype(np.int32), np.flatnonzero(~central).astype(np.int32))
+    depths = (_CENTRAL_DEPTH, 1.0)
+    if shape.uniform_stock:
+        popularity, size, depths = np.ones_like(popularity), np.ones_like(size), (1.0, 1.0)
     rows = rows_per_part * len(popularity)
-    counts = _holdings(popularity, len(tiers[0]), len(tiers[1]), rows, rng)
+    counts = _holdings(popularity, (len(tiers[0]), len(tiers[1])), rows, shape, rng)
     depth = 1.0 + 2.0 * np.minimum(popularity / np.median(popularity), 200.0) ** 0.4
     columns = [  # (warehouse, part, qty) of each tier
         _tier_rows(k, tier, size[tier], depth * scale, rng)
-        for k, tier, scale in zip(counts, tiers, (_CENTRAL_DEPTH, 1.0), strict=True)
+        for k, tier, scale in zip(counts, tiers, depths, strict=True)
     ]
     warehouse, part, qty = (np.concatenate(c) for c in zip(*columns, strict=True))
     # rows come part by part within a tier; a stable sort by warehouse keeps parts in order
@@ -214,6 +234,7 @@ def _orders(
     stock: pa.Table,
     n_lines: int,
     lines_per_order: tuple[int, int],
+    shape: Shape,
     rng: np.random.Generator,
 ) -> pa.Table:
     """Order lines: orders of a few lines, each from one shop, parts skewed by popularity."""
@@ -221,8 +242,11 @@ def _orders(
     order = np.repeat(np.arange(len(sizes)), sizes)
     lat, lon = _shops(len(sizes), rng)
     part_ids = _column(tables["parts"], "part_id").cast(pa.string())
-    stocked = _codes(_column(stock, "part_id"), part_ids)
-    draw = _part_sampler(stocked, stock, len(part_ids), rng)
+    if shape.independent_demand:
+        draw = _uniform_sampler(len(part_ids), rng)
+    else:
+        stocked = _codes(_column(stock, "part_id"), part_ids)
+        draw = _part_sampler(stocked, stock, len(part_ids), rng)
     part = _distinct_in_orders(order, draw, len(part_ids))
     types = _part_types()
     category = _codes(_column(tables["parts"], "category"), pa.array(types.names))
@@ -283,6 +307,15 @@ def _part_sampler(stocked: np.ndarray, stock: pa.Table, n_parts: int, rng: np.ra
             missing[rng.integers(len(missing), size=n)],
             held[rng.integers(len(held), size=n)],
         )
+
+    return draw
+
+
+def _uniform_sampler(n_parts: int, rng: np.random.Generator):
+    """Draws of part codes uniform over the catalogue, blind to stock (shape independent_demand)."""
+
+    def draw(n: int) -> np.ndarray:
+        return rng.integers(n_parts, size=n)
 
     return draw
 
