@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+from functools import cached_property
 from pathlib import Path
 
 MODULES = (
@@ -66,10 +67,12 @@ def _entry(qualified: str, value: object) -> str:
         for member, attribute in sorted(vars(value).items()):
             if member.startswith("_"):
                 continue
-            if isinstance(attribute, property | classmethod | staticmethod) or callable(attribute):
+            if isinstance(attribute, property | cached_property):  # catalog.fitment, ...
+                lines.append(f"#### property `{member}`\n")
+                lines.append(_docstring(attribute))
+            elif isinstance(attribute, classmethod | staticmethod) or callable(attribute):
                 target = getattr(value, member)
-                kind = "property" if isinstance(attribute, property) else "method"
-                lines.append(f"#### {kind} `{member}{_signature(target)}`\n")
+                lines.append(f"#### method `{member}{_signature(target)}`\n")
                 lines.append(_docstring(target))
         return "\n".join(lines)
     if callable(value):

@@ -145,7 +145,7 @@ def stock_store(warehouses: pa.Table, stock: pa.Table, catalog: yunpei_match.Cat
 
 def ours_codes(store: StockStore, inventory: yunpei_match.Inventory) -> np.ndarray:
     """The store's code of each of the inventory's warehouse codes, and -1 last (for -1)."""
-    ids = inventory._warehouses.ids.ids.cast(pa.string())  # the ids in the kernel's code order
+    ids = inventory.warehouse_ids.ids.cast(pa.string())  # the ids in the kernel's code order
     return np.append(pc.index_in(ids, store.ids).to_numpy(), -1).astype(np.int32)
 
 

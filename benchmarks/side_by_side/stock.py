@@ -3,8 +3,8 @@
 nearest stocked
     Order lines (``stock_data.order_lines``: shop position, part, quantity) to the nearest
     warehouse holding the quantity of the part and its distance, substitutes off. Ours:
-    ``StockIndex.nearest`` on codes (``Inventory._nearest``, the kernel behind the API) is the
-    reference, and ``nearest_stocked_many`` from the generated table (ids as generated:
+    ``StockIndex.nearest`` on codes (``Inventory.nearest_stocked_codes``, the kernel behind the
+    API) is the reference, and ``nearest_stocked_many`` from the generated table (ids as generated:
     dictionary-encoded at M and L). Against (``nearest``): numpy (CSR gather, squared chords,
     ``minimum.reduceat``), DuckDB (join, haversine in SQL, ``min_by``), polars (join,
     haversine expressions, ``group_by``), scipy (``cKDTree`` over unit vectors, growing k) and
@@ -141,10 +141,10 @@ class StockRun:
         inventory = self.stock.inventory
         if not by_part:
             ask = OrderLines(lines.lat[:n], lines.lon[:n], lines.part[:n], lines.qty[:n])
-            return inventory._nearest(ask, False, np.inf, False)
+            return inventory.nearest_stocked_codes(ask, substitutes=False)
         order = np.argsort(lines.part[:n], kind="stable")
         ask = OrderLines(lines.lat[order], lines.lon[order], lines.part[order], lines.qty[order])
-        found = inventory._nearest(ask, False, np.inf, False)
+        found = inventory.nearest_stocked_codes(ask, substitutes=False)
         out = []
         for column in found:
             back = np.empty_like(column)

@@ -112,8 +112,7 @@ def offer_tables(
     store: StockStore, masks: PolarsMasks, catalog: yunpei_match.Catalog
 ) -> dict[str, pa.Table]:
     """The tables of the query but ``links`` (which the lookup stores hold already)."""
-    numbers = catalog._numbers
-    starts = catalog._links.category_start
+    part_group = catalog.numbers.interchange_groups[0]
     n_parts = len(catalog.part_ids)
     lat, lon = np.radians(store.lat), np.radians(store.lon)
     patterns = pl.concat(
@@ -124,10 +123,10 @@ def offer_tables(
         "parts": pa.table(
             {
                 "part": np.arange(n_parts, dtype=np.int32),
-                "category": np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts)),
+                "category": catalog.part_category,
             }
         ),
-        "groups": pa.table({"part": np.arange(n_parts, dtype=np.int32), "grp": numbers.part_group}),
+        "groups": pa.table({"part": np.arange(n_parts, dtype=np.int32), "grp": part_group}),
         "stock": pa.table(
             {
                 "part": (store.key // store.n_warehouses).astype(np.int32),

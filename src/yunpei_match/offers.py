@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from ._base.ids import as_string_array
 from ._base.tables import as_table, float_column, int_column, require_columns, show
 from .errors import ColumnTypeError, DataError, UnknownIdError
-from .stock import MAX_QTY, OrderLines, check_position, check_qty
+from .stock import MAX_QTY, OrderLines, check_position, check_qty, rule_ranks, tier_columns
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -114,9 +114,9 @@ def offers(
     found = _Search(catalog, inventory, substitutes).best(
         np.zeros(len(codes), np.int32),
         codes,
-        np.array([catalog._category_labels.code(category)], np.int32),
+        np.array([catalog.category_labels.code(category)], np.int32),
         _one_line(lat, lon, check_qty(qty)),
-        _check_limit(limit),
+        check_limit(limit),
     )
     return found.drop_columns(["request_index"])
 
@@ -156,7 +156,7 @@ def offers_many(
     """
     request, vehicle, categories, lines = _requests(catalog, as_table(requests, "requests"))
     search = _Search(catalog, inventory, substitutes)
-    return search.best(request, vehicle, categories, lines, _check_limit(limit))
+    return search.best(request, vehicle, categories, lines, check_limit(limit))
 
 
 class _Search:
@@ -182,10 +182,13 @@ class _Search:
         )
         req, part, substitute = self._with_substitutes(request[pair], part, category)
         ask = OrderLines(lat=lines.lat[req], lon=lines.lon[req], part=part, qty=lines.qty[req])
-        warehouse, _, _, km, rule = self.inventory._nearest(ask, False, np.inf, True)
+        warehouse, _, _, km, rule = self.inventory.nearest_stocked_codes(
+            ask, substitutes=False, fastest=True
+        )
         keep = np.flatnonzero(warehouse >= 0)
-        rank = self.inventory._rule_rank[rule[keep]].astype(np.int64)
-        rank[rule[keep] < 0] = len(self.inventory._rule_rank)
+        ranks = rule_ranks(self.inventory.tiers)
+        rank = ranks[rule[keep]].astype(np.int64)
+        rank[rule[keep] < 0] = len(ranks)
         order = keep[np.lexsort((part[keep], substitute[keep], km[keep], rank, req[keep]))]
         order = order[_first_per_request(req[order], limit)]
         return self._table(
@@ -198,14 +201,14 @@ class _Search:
         """(request, part) pairs once each, plus group members of the same category."""
         substitute = np.zeros(len(part), bool)
         if self.substitutes and len(part):
-            numbers = self.catalog._numbers
-            group = numbers.part_group[part]
-            starts = numbers.group_indptr[group]
-            sizes = numbers.group_indptr[group + 1] - starts
+            part_group, group_indptr, group_part = self.catalog.numbers.interchange_groups
+            group = part_group[part]
+            starts = group_indptr[group]
+            sizes = group_indptr[group + 1] - starts
             member_req = np.repeat(req, sizes)
             within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            member = numbers.group_part[np.repeat(starts, sizes) + within]
-            same = self.inventory._part_category[member] == category[member_req]
+            member = group_part[np.repeat(starts, sizes) + within]
+            same = self.catalog.part_category[member] == category[member_req]
             req = np.concatenate([req, member_req[same]])
             part = np.concatenate([part, member[same]])
             substitute = np.concatenate([substitute, np.ones(int(same.sum()), bool)])
@@ -230,9 +233,9 @@ class _Search:
                 "part_id": self.catalog.part_ids.decode(part),
                 "brand": parts.column("brand").take(part),
                 "part_number": parts.column("part_number").take(part),
-                "warehouse_id": self.inventory._warehouses.ids.decode(warehouse),
+                "warehouse_id": self.inventory.warehouse_ids.decode(warehouse),
                 "km": pa.array(km),
-                **self.inventory.tier_columns(rule),
+                **tier_columns(self.inventory.tiers, rule),
                 "substitute": pa.array(substitute),
             }
         )
@@ -253,7 +256,7 @@ def _requests(
     """(request, vehicle code) pairs, category code per request (-1 unknown), shop lines."""
     request, vehicle = _request_vehicles(catalog, table)
     require_columns(table, "requests", ("category", "lat", "lon"))
-    categories = catalog._category_labels.codes(
+    categories = catalog.category_labels.codes(
         as_string_array(table.column("category"), "requests.category"), on_unknown="skip"
     )
     lines = OrderLines(
@@ -306,7 +309,7 @@ def _one_line(lat: float, lon: float, qty: int) -> OrderLines:
     )
 
 
-def _check_limit(limit: Any) -> int | None:
+def check_limit(limit: Any) -> int | None:
     if limit is None:
         return None
     if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)):
@@ -406,7 +409,7 @@ def fill_rate(
         pa.array(offer, mask=offer < 0)
     )
     rule = found.column("tier").combine_chunks().indices.fill_null(-1).to_numpy()
-    rank = np.append(inventory._rule_rank, len(inventory.tiers.names))[rule]
+    rank = np.append(rule_ranks(inventory.tiers), len(inventory.tiers.names))[rule]
     filled = (rule >= 0) & (rank <= target)
     counts = np.bincount(
         np.where(rule >= 0, rank, len(inventory.tiers.names)),

@@ -176,7 +176,7 @@ def test_max_edits_is_checked_before_the_index_is_loaded(capsys, tmp_path, argv)
 
 
 def test_delivery_tier_rules_name_categories_by_the_same_rule():
-    from yunpei_match.stock.tiers import DeliveryTiers, TierRule
+    from yunpei_match.stock.tiers import DeliveryTiers, TierRule, compile_rules
 
     tiers = DeliveryTiers(
         [
@@ -186,7 +186,7 @@ def test_delivery_tier_rules_name_categories_by_the_same_rule():
     )
     assert tiers.tier_of("front", 10.0, "brake pads") == "1-3h"
     assert tiers.tier_of("front", 10.0, "tyres") == "next-day"
-    _, _, category_rules = tiers.compile(["front"], ["battery", "brake pads", "tyres"])
+    _, _, category_rules = compile_rules(tiers, ["front"], ["battery", "brake pads", "tyres"])
     assert category_rules.tolist() == [0b11, 0b11, 0b10]
 
 

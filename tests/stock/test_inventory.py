@@ -31,7 +31,7 @@ from yunpei_match.errors import (
     ReservationError,
     UnknownIdError,
 )
-from yunpei_match.stock import _kernels, _kernels_py
+from yunpei_match.stock import OrderLines, _kernels, _kernels_py
 
 EARTH_RADIUS_KM = 6371.0088
 TOLERANCE_KM = 1e-6
@@ -678,6 +678,64 @@ def test_many_lines_table_has_the_documented_columns(inventory):
         "hours": 3.0,
     }
     assert [table.column(name).null_count for name in table.column_names] == [1] * 6
+
+
+def code_lines(inventory: ym.Inventory, lines: Columns) -> OrderLines:
+    return OrderLines(
+        lat=np.array(lines["lat"], np.float64),
+        lon=np.array(lines["lon"], np.float64),
+        part=inventory.catalog.part_ids.codes(lines["part_id"]),
+        qty=np.array(lines["qty"], np.int64),
+    )
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"substitutes": False, "max_km": 100}, {"fastest": True}], ids=str
+)
+def test_nearest_stocked_codes_are_the_many_lines_answer_in_codes(inventory, options):
+    lines = every_line()
+    table = inventory.nearest_stocked_many(lines, **options)
+    warehouse, part, substitute, km, rule = inventory.nearest_stocked_codes(
+        code_lines(inventory, lines), **options
+    )
+    found = warehouse >= 0
+    assert inventory.warehouse_ids.decode_masked(warehouse).to_pylist() == (
+        table.column("warehouse_id").to_pylist()
+    )
+    assert inventory.catalog.part_ids.decode_masked(np.where(found, part, -1)).to_pylist() == (
+        table.column("part_id").to_pylist()
+    )
+    assert substitute[found].astype(bool).tolist() == (
+        table.column("substitute").drop_null().to_pylist()
+    )
+    assert km[found].tolist() == table.column("km").drop_null().to_pylist()
+    names = inventory.tiers.rule_tiers()[0]
+    tiers = [names[r] if r >= 0 else None for r in rule.tolist()]
+    assert tiers == table.column("tier").to_pylist()
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        ({"part": [0, 6]}, DataError, r"lines.part must be within \[-1, 5\], got 6 at row 1"),
+        ({"part": [0]}, DataError, r"lines.lat must be one value per line, got shape \(2,\)"),
+        ({"lat": [0.0, float("nan")]}, DataError, r"lines.lat must be within .*got nan at row 1"),
+        ({"lon": [181.0, 0.0]}, DataError, r"lines.lon must be within \[-180, 180\]"),
+        ({"qty": [1, 0]}, DataError, r"lines.qty must be within \[1, .*got 0 at row 1"),
+    ],
+)
+def test_nearest_stocked_codes_reject_arrays_the_kernel_cannot_take(
+    inventory, change, error, message
+):
+    lines = {"lat": [SZ[0]] * 2, "lon": [SZ[1]] * 2, "part": [0, 1], "qty": [1, 1]}
+    lines.update(change)
+    with pytest.raises(error, match=message):
+        inventory.nearest_stocked_codes(OrderLines(**{k: np.array(v) for k, v in lines.items()}))
+
+
+def test_nearest_stocked_codes_take_only_order_lines(inventory):
+    with pytest.raises(ColumnTypeError, match="lines must be OrderLines, got dict"):
+        inventory.nearest_stocked_codes({"part": [0]})
 
 
 def test_a_batch_cut_over_threads_gives_the_same_rows(catalog):

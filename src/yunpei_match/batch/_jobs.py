@@ -9,10 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..numbers import normalize_numbers
-from ..numbers.index import _check_search_options
-from ..vin import Region, decode_vins, validate_vins, vin_characters
-from ..vin.decode import _policy
+from ..numbers import check_search_options, normalize_numbers
+from ..vin import Region, check_region, decode_vins, validate_vins, vin_characters
 from ._checks import Verdicts, blank_mask, check_ids, null_mask
 from ._runner import Job
 
@@ -118,7 +116,7 @@ def categories(
     if required:
         verdicts.reject(null, "missing category")
     verdicts.reject(blank_mask(column), "blank category")
-    codes = catalog._category_labels.codes(column, on_unknown="skip")
+    codes = catalog.category_labels.codes(column, on_unknown="skip")
     verdicts.reject((codes < 0) & ~null, "unknown category")
     return codes
 
@@ -170,7 +168,7 @@ class FitmentJob(Job):
         self, catalog: Catalog, *, region: Region = "cn", keep: Sequence[str] | None = None
     ) -> None:
         super().__init__(keep=keep)
-        _policy(region)  # raises for an unknown region
+        check_region(region)
         self.catalog, self.region = catalog, region
         self._parts = PartColumns(catalog)
 
@@ -242,7 +240,7 @@ class NumberLookupJob(Job):
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:
         verdicts = Verdicts(table.num_rows)
         numbers, keys = _number_keys(table, verdicts)
-        known = self.catalog.numbers._keys.codes(keys, on_unknown="skip")
+        known = self.catalog.numbers.number_codes(keys)
         verdicts.reject(known < 0, "unknown number")
         ok = np.flatnonzero(verdicts.accepted)
         found = self.catalog.numbers.lookup_many(numbers.take(ok))
@@ -304,7 +302,7 @@ class NumberSearchJob(Job):
         keep: Sequence[str] | None = None,
     ) -> None:
         super().__init__(keep=keep)
-        _check_search_options(max_edits, limit)
+        check_search_options(max_edits, limit)
         self.catalog, self.max_edits, self.limit = catalog, max_edits, limit
 
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:
@@ -349,7 +347,7 @@ class VinDecodeJob(Job):
 
     def __init__(self, *, region: Region = "cn", keep: Sequence[str] | None = None) -> None:
         super().__init__(keep=keep)
-        _policy(region)
+        check_region(region)
         self.region = region
 
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:

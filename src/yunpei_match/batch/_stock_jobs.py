@@ -20,9 +20,8 @@ import pyarrow.compute as pc
 
 from .._base.tables import as_table
 from ..errors import DataError
-from ..offers import _check_limit, offers_many
-from ..stock import MAX_NODES, MAX_QTY, check_max_km
-from ..stock.sourcing import _check_cap
+from ..offers import check_limit, offers_many
+from ..stock import MAX_NODES, MAX_QTY, check_max_km, check_max_shipments
 from ._checks import Verdicts, blank_mask, check_ids, float_values, null_mask, positions, quantities
 from ._jobs import categories, request_vehicles
 from ._runner import Job
@@ -177,7 +176,7 @@ class OffersJob(Job):
     ) -> None:
         super().__init__(keep=keep)
         self.inventory = inventory
-        self.limit, self.substitutes = _check_limit(limit), bool(substitutes)
+        self.limit, self.substitutes = check_limit(limit), bool(substitutes)
 
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:
         verdicts = Verdicts(table.num_rows)
@@ -304,7 +303,7 @@ class SourcingJob(Job):
         keep: Sequence[str] | None = None,
     ) -> None:
         super().__init__(keep=keep)
-        _check_cap(max_shipments)
+        check_max_shipments(max_shipments)
         check_max_km(max_km)
         if within is not None:
             inventory.tiers.rank(within)  # raises for a tier the rules do not have

@@ -7,4 +7,7 @@ directory and loads it back memory-mapped.
 
 from .catalog import BuildStats, Catalog
 
+# The package's interface to the layers above, beside its user API (__all__).
+from .catalog import read_table as read_table
+
 __all__ = ["BuildStats", "Catalog"]

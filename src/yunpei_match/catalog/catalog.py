@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from .._base.encoded import Encoded
@@ -99,6 +100,10 @@ class Catalog:
         The distinct application details (``position``, ``qty``, ``note``).
     vehicle_ids, part_ids, category_ids : IdDictionary
         Id <-> code lookups.
+    category_labels : Labels
+        Category names as queries match them (case, width and spacing ignored): ``code`` and
+        ``codes`` give category codes, an unknown name raises ``UnknownIdError`` naming the
+        closest ones.
     stats : BuildStats
     """
 
@@ -125,9 +130,9 @@ class Catalog:
             vehicles, parts, kernels
         )
         self.category_ids = IdDictionary(categories, "parts", "category", "categories", kernels)
-        # The category a user names, matched by its label key (_labels); built here so that
-        # a saved index is held to the rule a build enforces.
-        self._category_labels = (
+        # Built here, not only at build time, so that a saved index is held to the rule a
+        # build enforces (no two categories sharing a label key).
+        self.category_labels = (
             category_names(categories) if category_labels is None else category_labels
         )
         self.stats = stats
@@ -144,6 +149,26 @@ class Catalog:
             f"categories, {s.links:,} links>"
         )
 
+    @property
+    def kernels(self) -> ModuleType:
+        """The kernel set the catalogue runs (``from_tables(kernels=)``, ``load(kernels=)``)."""
+        return self._kernels
+
+    @cached_property
+    def part_category(self) -> npt.NDArray[np.int32]:
+        """Category code of each part code: parts are numbered in category order.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> code = int(catalog.part_category[catalog.part_ids.code("P0100001")])
+        >>> catalog.category_ids.ids[code].as_py()
+        'oil filter'
+        """
+        starts = self._links.category_start
+        return np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
+
     @cached_property
     def _encoded(self) -> Encoded:
         return Encoded(
@@ -156,7 +181,7 @@ class Catalog:
         return FitmentIndex(
             self._encoded,
             self._links,
-            self._category_labels,
+            self.category_labels,
             lambda vin, region: self.vins.vehicles_for_vin(vin, region=region),
         )
 
@@ -183,9 +208,12 @@ class Catalog:
         limit: int | None = 10,
         substitutes: bool = True,
     ) -> pa.Table:
-        """Parts that fit, in stock near a shop, best first; see :func:`yunpei_match.offers.offers`.
+        """Parts that fit, in stock near a shop, best first.
 
-        ``category``, ``lat`` and ``lon`` are required; they are keywords for readability.
+        A convenience: calls :func:`yunpei_match.offers.offers` with this catalogue, which
+        documents the parameters and the result. ``category``, ``lat`` and ``lon`` are
+        required; they are keywords for readability. ``offers`` is a layer above ``catalog``,
+        so it is imported here, when called, never when this module loads.
 
         Examples
         --------
@@ -214,7 +242,12 @@ class Catalog:
         )
 
     def offers_many(self, requests: Any, **options: Any) -> pa.Table:
-        """:meth:`offers` for a table of requests; see :func:`yunpei_match.offers.offers_many`."""
+        """:meth:`offers` for a table of requests.
+
+        A convenience: calls :func:`yunpei_match.offers.offers_many` with this catalogue,
+        which documents the requests, options and result (imported when called, as for
+        :meth:`offers`).
+        """
         from ..offers import offers_many
 
         return offers_many(self, requests, **options)
@@ -369,7 +402,7 @@ class Catalog:
         """
         root = Path(directory)
         names = ("vehicles", "parts", "fitments", "oe_numbers", "supersessions", "vin_patterns")
-        tables = {name: _read_table(root, name) for name in names}
+        tables = {name: read_table(root, name) for name in names}
         for name in ("vehicles", "parts"):
             if tables[name] is None:
                 raise MissingTableError(
@@ -394,7 +427,20 @@ class Catalog:
         ...     ym.Catalog.load(path).stats.links == catalog.stats.links
         True
         """
-        return storage.save(self, Path(directory))
+        return storage.save(
+            Path(directory),
+            tables={
+                "vehicles": self.vehicles,
+                "parts": self.parts,
+                "categories": pa.table({"category": self.category_ids.ids}),
+                "details": self.details,
+                "numbers": self._number_tables.numbers,
+                "number_brands": self._number_tables.brands,
+                "vin_patterns": self._vin_patterns,
+            },
+            arrays={**self._links.as_dict(), **self._numbers.as_dict()},
+            stats=self.stats,
+        )
 
     @classmethod
     def load(
@@ -435,7 +481,8 @@ def _id_dictionaries(
     )
 
 
-def _read_table(root: Path, name: str) -> pa.Table | None:
+def read_table(root: Path, name: str) -> pa.Table | None:
+    """Table ``name`` of a directory (``<name>.parquet`` or a dataset folder), or None."""
     import pyarrow.dataset as ds
 
     for path in (root / f"{name}.parquet", root / name):

@@ -52,7 +52,7 @@ from ..vin import check_patterns
 if TYPE_CHECKING:
     from .catalog import BuildStats, Catalog
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "load", "save"]
+__all__ = ["FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "yunpei_match.catalog"
 FORMAT_VERSION = 1  # no index has been released yet: the layout may still change in place
@@ -107,8 +107,15 @@ TABLE_TYPES = {
 }
 
 
-def save(catalog: Catalog, directory: Path) -> Path:
-    """Write ``catalog`` to ``directory`` atomically (write aside, then rename into place)."""
+def save(
+    directory: Path,
+    *,
+    tables: dict[str, pa.Table],
+    arrays: dict[str, np.ndarray],
+    stats: BuildStats,
+) -> Path:
+    """Write a catalogue's tables, arrays and build stats to ``directory`` atomically (write
+    aside, then rename into place); ``Catalog.save`` says which tables and arrays it is made of."""
     directory = directory.absolute()
     if directory.exists() and not directory.is_dir():
         raise IndexFileError(f"{directory} is a file, not a directory; not overwriting it")
@@ -117,9 +124,8 @@ def save(catalog: Catalog, directory: Path) -> Path:
     staging.mkdir(parents=True)
     try:
         files: dict[str, dict[str, Any]] = {}
-        for name, table in _tables_of(catalog).items():
+        for name, table in tables.items():
             files[f"{name}.arrow"] = _write_table(staging / f"{name}.arrow", table)
-        arrays = {**catalog._links.as_dict(), **catalog._numbers.as_dict()}
         for name, array in arrays.items():
             files[f"{name}.bin"] = _write_array(staging / f"{name}.bin", array)
         manifest = {
@@ -128,7 +134,7 @@ def save(catalog: Catalog, directory: Path) -> Path:
             "library_version": __version__,
             "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "byte_order": "little",
-            "stats": catalog.stats.as_dict(),
+            "stats": stats.as_dict(),
             "files": files,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
@@ -137,18 +143,6 @@ def save(catalog: Catalog, directory: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return directory
-
-
-def _tables_of(catalog: Catalog) -> dict[str, pa.Table]:
-    return {
-        "vehicles": catalog.vehicles,
-        "parts": catalog.parts,
-        "categories": pa.table({"category": catalog.category_ids.ids}),
-        "details": catalog.details,
-        "numbers": catalog._number_tables.numbers,
-        "number_brands": catalog._number_tables.brands,
-        "vin_patterns": catalog._vin_patterns,
-    }
 
 
 def _write_table(path: Path, table: pa.Table) -> dict[str, Any]:

@@ -95,11 +95,11 @@ def non_negative_int(text: str) -> int:
 def max_edits(text: str) -> int:
     """``--max-edits``, checked by the search's own rule as the command line is parsed."""
     from ..errors import DataError
-    from ..numbers.index import _check_search_options
+    from ..numbers import check_search_options
 
     value = _whole(text, least=-sys.maxsize)
     try:
-        _check_search_options(value, None)
+        check_search_options(value, None)
     except DataError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return value

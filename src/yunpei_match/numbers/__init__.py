@@ -34,5 +34,6 @@ from .arrays import (
     check_numbers as check_numbers,
 )
 from .index import NumberIndex, normalize_number, normalize_numbers
+from .index import check_search_options as check_search_options
 
 __all__ = ["NumberIndex", "normalize_number", "normalize_numbers"]

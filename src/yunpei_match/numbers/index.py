@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import rapidfuzz
 from rapidfuzz.distance import Levenshtein
@@ -125,7 +126,7 @@ def _replace_rows(
     return merged, np.concatenate(pieces) if pieces else np.empty(0, np.int32)
 
 
-def _check_search_options(max_edits: Any, limit: Any) -> None:
+def check_search_options(max_edits: Any, limit: Any) -> None:
     if not isinstance(max_edits, int) or isinstance(max_edits, bool):
         raise ColumnTypeError(f"max_edits must be an integer, got {type(max_edits).__name__}")
     if not 0 <= max_edits <= MAX_EDITS:
@@ -187,6 +188,42 @@ class NumberIndex:
         self._brands = tables.brands.column("brand").combine_chunks()
         self._brand_labels: Labels | None = None
         self._search: _SearchIndex | None = None
+
+    @property
+    def interchange_groups(
+        self,
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+        """The interchange groups as code arrays: ``(part_group, group_indptr, group_part)``.
+
+        ``part_group[p]`` is the group of part code ``p`` (the ``group_id`` of :meth:`lookup`);
+        the part codes of group ``g`` are ``group_part[group_indptr[g]:group_indptr[g + 1]]``,
+        ascending. Read-only views of the index.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> part_group, group_indptr, group_part = catalog.numbers.interchange_groups
+        >>> part = catalog.part_ids.code("P0100001")
+        >>> g = part_group[part]
+        >>> part in group_part[group_indptr[g] : group_indptr[g + 1]]
+        True
+        """
+        arrays = self._arrays
+        return arrays.part_group, arrays.group_indptr, arrays.group_part
+
+    def number_codes(self, keys: Any) -> npt.NDArray[np.int32]:
+        """Number code of each number key (:func:`normalize_numbers`), -1 when unknown or null.
+
+        Examples
+        --------
+        >>> import yunpei_match as ym
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> keys = ym.normalize_numbers([catalog.parts.column("part_number")[0].as_py(), "XYZ0"])
+        >>> (catalog.numbers.number_codes(keys) >= 0).tolist()
+        [True, False]
+        """
+        return self._keys.codes(keys, on_unknown="skip")
 
     def _code(self, number: str) -> int:
         """Number code of a typed number, or -1 when the catalogue does not know it."""
@@ -413,7 +450,7 @@ class NumberIndex:
         >>> hits.column("distance").to_pylist()[:2]
         [0, 1]
         """
-        _check_search_options(max_edits, limit)
+        check_search_options(max_edits, limit)
         keys = normalize_numbers(numbers)
         index = self._search_index()
         indptr, candidates = index.candidates(keys, max_edits)

@@ -5,15 +5,17 @@
 so that stock is never oversold; ``sourcing`` plans multi-line orders with the fewest shipments.
 """
 
-from .inventory import Inventory, Offer
+from .inventory import Inventory
 from .ledger import Ledger, Reservation
 from .sourcing import MAX_NODES as MAX_NODES
 from .sourcing import SourcingPlan, source_order, source_orders
+from .sourcing import check_max_shipments as check_max_shipments
 
 # The package's interface to the layers above, beside its user API (__all__).
 from .tables import (
     MAX_QTY as MAX_QTY,
 )
+from .tables import Offer
 from .tables import (
     OrderLines as OrderLines,
 )
@@ -27,6 +29,8 @@ from .tables import (
     check_qty as check_qty,
 )
 from .tiers import DeliveryTiers, TierRule
+from .tiers import rule_ranks as rule_ranks
+from .tiers import tier_columns as tier_columns
 
 __all__ = [
     "DeliveryTiers",

@@ -28,9 +28,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
@@ -46,58 +44,41 @@ from ..errors import MissingTableError, ReservationError
 from . import _kernels as _stock
 from .ledger import Ledger, Reservation
 from .tables import (
+    Offer,
     OrderLines,
     Warehouses,
+    check_lines,
     check_max_km,
     check_position,
     check_qty,
     encode_lines,
     encode_stock,
     encode_warehouses,
+    stock_fingerprint,
 )
-from .tiers import DeliveryTiers
+from .tiers import DeliveryTiers, compile_rules, rule_ranks, tier_columns
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
     from ..offers import FillRate
     from .sourcing import SourcingPlan
 
-__all__ = ["Inventory", "Offer"]
+__all__ = ["Inventory"]
 
 PARALLEL_LINES = 50_000  # lines per thread below which one thread is quicker
-
-
-@dataclass(frozen=True)
-class Offer:
-    """Where one order line ships from.
-
-    Attributes
-    ----------
-    warehouse_id : str
-    part_id : str
-        The part shipped: the one asked for, or an interchangeable one.
-    substitute : bool
-        True when ``part_id`` is not the part asked for but one of its interchange group.
-    km : float
-        Great-circle distance from the warehouse to the shop.
-    tier : str or None
-        The delivery tier the warehouse promises at that distance (None when no rule applies).
-    hours : float or None
-        The tier's promise in hours.
-    """
-
-    warehouse_id: str
-    part_id: str
-    substitute: bool
-    km: float
-    tier: str | None
-    hours: float | None
 
 
 class Inventory:
     """Warehouses and stock over a catalogue; build with :meth:`from_tables`.
 
     Queries are safe to run from many threads; reservations are serialised by the ledger.
+
+    Attributes
+    ----------
+    catalog : Catalog
+    tiers : DeliveryTiers
+    warehouse_ids : IdDictionary
+        Warehouse id <-> code lookups (codes in ``warehouse_id`` order).
     """
 
     def __init__(
@@ -113,11 +94,14 @@ class Inventory:
         self.catalog = catalog
         self.tiers = tiers
         self._warehouses = warehouses
+        self.warehouse_ids = warehouses.ids
         self._indptr, self._warehouse, on_hand = stock
         self._kernels = kernels
-        fingerprint = _fingerprint(warehouses, stock, catalog) if journal is not None else ""
+        fingerprint = (
+            "" if journal is None else stock_fingerprint(warehouses, stock, catalog.part_ids)
+        )
         self._ledger = Ledger(on_hand, journal=journal, fingerprint=fingerprint)
-        numbers = catalog._numbers
+        part_group, group_indptr, group_part = catalog.numbers.interchange_groups
         self._index = kernels.StockIndex(
             self._indptr,
             self._warehouse,
@@ -125,22 +109,20 @@ class Inventory:
             warehouses.lat,
             warehouses.lon,
             warehouses.kind,
-            numbers.part_group,
-            numbers.group_indptr,
-            numbers.group_part,
+            part_group,
+            group_indptr,
+            group_part,
             warehouses.cluster,
         )
-        starts = catalog._links.category_start
-        self._part_category = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
-        self._rule_kinds, self._rule_max_km, self._category_rules = tiers.compile(
-            warehouses.kinds, catalog.category_ids.ids.to_pylist()
+        self._part_category = catalog.part_category
+        self._rule_kinds, self._rule_max_km, self._category_rules = compile_rules(
+            tiers, warehouses.kinds, catalog.category_ids.ids.to_pylist()
         )
-        names = tiers.names
-        self._rule_rank = np.array([names.index(r.tier) for r in tiers.rules], np.int32)
+        self._rule_rank = rule_ranks(tiers)
 
     def __repr__(self) -> str:
         return (
-            f"<Inventory: {len(self._warehouses.ids):,} warehouses, "
+            f"<Inventory: {len(self.warehouse_ids):,} warehouses, "
             f"{len(self._warehouse):,} stock rows>"
         )
 
@@ -203,7 +185,7 @@ class Inventory:
         ...     stock={"warehouse_id": ["SZ"], "part_id": ["P0100001"], "qty": [5]})
         <Inventory: 1 warehouses, 1 stock rows>
         """
-        encoded = encode_warehouses(warehouses, catalog._kernels)
+        encoded = encode_warehouses(warehouses, catalog.kernels)
         rows = encode_stock(stock, encoded.ids, catalog.part_ids, kernels)
         tiers = DeliveryTiers.default() if tiers is None else tiers
         return cls(catalog, encoded, rows, tiers=tiers, journal=journal, kernels=kernels)
@@ -224,10 +206,10 @@ class Inventory:
         >>> ym.Inventory.from_parquet(catalog, "data/samples")  # doctest: +ELLIPSIS
         <Inventory: ... warehouses, ... stock rows>
         """
-        from ..catalog.catalog import _read_table
+        from ..catalog import read_table
 
         root = Path(directory)
-        tables = {name: _read_table(root, name) for name in ("warehouses", "stock")}
+        tables = {name: read_table(root, name) for name in ("warehouses", "stock")}
         for name, table in tables.items():
             if table is None:
                 raise MissingTableError(
@@ -256,11 +238,11 @@ class Inventory:
         """
         part = self.catalog.part_ids.code(part_id)
         rows = np.arange(self._indptr[part], self._indptr[part + 1])
-        ids = self._warehouses.ids.ids.take(pa.array(self._warehouse[rows]))
+        ids = self.warehouse_ids.ids.take(pa.array(self._warehouse[rows]))
         rows = rows[pc.sort_indices(ids).to_numpy()]
         return pa.table(
             {
-                "warehouse_id": self._warehouses.ids.decode(self._warehouse[rows]),
+                "warehouse_id": self.warehouse_ids.decode(self._warehouse[rows]),
                 "on_hand": self._ledger.on_hand[rows],
                 "available": self._ledger.available[rows],
             }
@@ -331,7 +313,7 @@ class Inventory:
         warehouse, part, substitute, km, rule = (column[0] for column in found)
         names, hours = self.tiers.rule_tiers()
         return Offer(
-            warehouse_id=self._warehouses.ids.ids[int(warehouse)].as_py(),
+            warehouse_id=self.warehouse_ids.ids[int(warehouse)].as_py(),
             part_id=self.catalog.part_ids.ids[int(part)].as_py(),
             substitute=bool(substitute),
             km=float(km),
@@ -379,6 +361,58 @@ class Inventory:
         found = self._nearest(encoded, substitutes, check_max_km(max_km), fastest)
         return self._offer_table(*found)
 
+    def nearest_stocked_codes(
+        self,
+        lines: OrderLines,
+        *,
+        substitutes: bool = True,
+        max_km: float | None = None,
+        fastest: bool = False,
+    ) -> tuple[np.ndarray, ...]:
+        """:meth:`nearest_stocked_many` on codes: order lines as arrays in, code arrays out.
+
+        The fast path for callers that hold part codes already (``catalog.part_ids``), as
+        :meth:`~yunpei_match.fitment.FitmentIndex.part_codes_many` is for fitment.
+
+        Parameters
+        ----------
+        lines : OrderLines
+            ``lat``, ``lon`` (degrees), ``part`` (part codes; -1 for a line to skip) and ``qty``
+            arrays of one length (:class:`yunpei_match.stock.OrderLines`).
+        substitutes, max_km, fastest
+            As for :meth:`nearest_stocked`.
+
+        Returns
+        -------
+        tuple of numpy arrays
+            ``(warehouse, part, substitute, km, rule)``, one value per line: the warehouse code
+            (``warehouse_ids``; -1 where nothing qualifies), the part code shipped, whether it
+            is a substitute, the distance and the code of the tier rule that applies (a
+            position in ``tiers.rules``, -1 for none: see ``tiers.rule_tiers()``).
+
+        Raises
+        ------
+        DataError, ColumnTypeError
+            For arrays of unequal length, a position, part code or quantity out of range, or
+            a negative ``max_km``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import yunpei_match as ym
+        >>> from yunpei_match.stock import OrderLines
+        >>> catalog = ym.Catalog.from_parquet("data/samples")
+        >>> inventory = ym.Inventory.from_parquet(catalog, "data/samples")
+        >>> lines = OrderLines(lat=np.array([22.9944]), lon=np.array([113.7049]),
+        ...                    part=np.array([catalog.part_ids.code("P0100005")], np.int32),
+        ...                    qty=np.ones(1, np.int64))
+        >>> warehouse, part, substitute, km, rule = inventory.nearest_stocked_codes(lines)
+        >>> inventory.tiers.rule_tiers()[0][rule[0]], bool(km[0] < 50)
+        ('1-3h', True)
+        """
+        checked = check_lines(lines, len(self.catalog.part_ids))
+        return self._nearest(checked, substitutes, check_max_km(max_km), fastest)
+
     def _nearest(
         self, lines: OrderLines, substitutes: bool, max_km: float, fastest: bool
     ) -> tuple[np.ndarray, ...]:
@@ -420,22 +454,13 @@ class Inventory:
         missing = warehouse < 0
         return pa.table(
             {
-                "warehouse_id": self._warehouses.ids.decode_masked(warehouse),
+                "warehouse_id": self.warehouse_ids.decode_masked(warehouse),
                 "part_id": self.catalog.part_ids.decode_masked(part),
                 "substitute": pa.array(substitute.astype(bool), mask=missing),
                 "km": pa.array(km, mask=missing),
-                **self.tier_columns(rule),
+                **tier_columns(self.tiers, rule),
             }
         )
-
-    def tier_columns(self, rule: np.ndarray) -> dict[str, pa.Array]:
-        """``tier`` (dictionary) and ``hours`` columns of kernel rule codes (-1 = null)."""
-        names, hours = self.tiers.rule_tiers()
-        codes = pa.array(rule.astype(np.int32), mask=rule < 0)
-        return {
-            "tier": pa.DictionaryArray.from_arrays(codes, pa.array(names, pa.string())),
-            "hours": pa.array(np.asarray([*hours, np.nan])[rule], mask=rule < 0),
-        }
 
     # -- orders -------------------------------------------------------------------------------
 
@@ -452,7 +477,8 @@ class Inventory:
     ) -> SourcingPlan:
         """Source a whole order: the fewest shipments, then substitutes, then total distance.
 
-        See :func:`yunpei_match.stock.sourcing.source_order` for the algorithm and its guarantee.
+        A convenience: calls :func:`yunpei_match.stock.sourcing.source_order` with this
+        inventory, which documents the parameters, the algorithm and its guarantee.
 
         Examples
         --------
@@ -477,31 +503,14 @@ class Inventory:
         )
 
     def source_orders(self, lines: Any, **options: Any) -> pa.Table:
-        """Source many orders at once; see :func:`yunpei_match.stock.sourcing.source_orders`."""
+        """Source many orders at once.
+
+        A convenience: calls :func:`yunpei_match.stock.sourcing.source_orders` with this
+        inventory, which documents the options and the result.
+        """
         from .sourcing import source_orders
 
         return source_orders(self, lines, **options)
-
-    def candidates(
-        self, lines: OrderLines, substitutes: bool, max_km: float
-    ) -> tuple[np.ndarray, ...]:
-        """Every stock row that could fill each line (``StockIndex.candidates``)."""
-        return self._index.candidates(
-            lines.lat, lines.lon, lines.part, lines.qty, max_km, bool(substitutes)
-        )
-
-    def tier_rules(self, warehouse: np.ndarray, km: np.ndarray, part: np.ndarray) -> np.ndarray:
-        """The tier rule (int8, -1 = none) of each (warehouse code, km, asked part code);
-        a negative warehouse code gives -1. The kernels' rule, computed over arrays."""
-        rule = np.full(len(warehouse), -1, np.int8)
-        covers = self._category_rules[self._part_category[np.maximum(part, 0)]]
-        kinds = self._warehouses.kind
-        kind = kinds[np.maximum(warehouse, 0)] if len(kinds) else np.zeros(len(warehouse), np.uint8)
-        for t, (kinds, max_km) in enumerate(zip(self._rule_kinds, self._rule_max_km, strict=True)):
-            applies = (rule < 0) & (warehouse >= 0) & (km <= max_km)
-            applies &= ((covers >> t) & 1).astype(bool) & ((int(kinds) >> kind) & 1).astype(bool)
-            rule[applies] = t
-        return rule
 
     # -- reservations -------------------------------------------------------------------------
 
@@ -526,27 +535,34 @@ class Inventory:
         'reserved'
         >>> inventory.commit("A-1001")
         """
-        warehouse, part, qty = plan.filled_codes(self)
+        warehouse, part, qty = self._filled_codes(plan)
         if not len(qty):
             raise ReservationError(f"order {order_id!r}: the plan fills no line")
         rows = self._stock_rows(warehouse, part)
         return self._ledger.reserve(order_id, rows, qty)
 
     def release(self, order_id: str) -> None:
-        """Give a reserved order's stock back (see :meth:`Ledger.release`)."""
+        """Give a reserved order's stock back: a convenience, :meth:`Ledger.release` here."""
         self._ledger.release(order_id)
 
     def commit(self, order_id: str) -> None:
-        """The reserved order ships: its stock leaves (see :meth:`Ledger.commit`)."""
+        """The reserved order ships: a convenience, :meth:`Ledger.commit` here."""
         self._ledger.commit(order_id)
 
     def reservation(self, order_id: str) -> Reservation | None:
-        """The reservation of an order id, or None."""
+        """The reservation of an order id, or None: a convenience, :meth:`Ledger.reservation`."""
         return self._ledger.reservation(order_id)
 
     def close(self) -> None:
-        """Close the reservation journal."""
+        """Close the reservation journal: a convenience, :meth:`Ledger.close` here."""
         self._ledger.close()
+
+    def _filled_codes(self, plan: SourcingPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(warehouse code, shipped part code, qty) of every filled line of a plan."""
+        filled = plan.lines.filter(pc.field("filled"))
+        warehouses = self.warehouse_ids.codes(filled.column("warehouse_id"))
+        parts = self.catalog.part_ids.codes(filled.column("shipped_part_id"))
+        return warehouses, parts, filled.column("qty").to_numpy().astype(np.int64)
 
     def _stock_rows(self, warehouse: np.ndarray, part: np.ndarray) -> np.ndarray:
         """Stock row of each (warehouse, part); ReservationError if the part is not there."""
@@ -556,7 +572,7 @@ class Inventory:
             at = lo + int(np.searchsorted(self._warehouse[lo:hi], w))
             if at >= hi or self._warehouse[at] != w:
                 raise ReservationError(
-                    f"warehouse {self._warehouses.ids.ids[w].as_py()!r} holds no part "
+                    f"warehouse {self.warehouse_ids.ids[w].as_py()!r} holds no part "
                     f"{self.catalog.part_ids.ids[p].as_py()!r}"
                 )
             rows[i] = at
@@ -565,19 +581,51 @@ class Inventory:
     # -- fill rate ----------------------------------------------------------------------------
 
     def fill_rate(self, baskets: Any, *, within: str = "next-day", **options: Any) -> FillRate:
-        """Share of repair-basket lines this network can deliver; see
-        :func:`yunpei_match.offers.fill_rate`."""
+        """Share of repair-basket lines this network can deliver.
+
+        A convenience: calls :func:`yunpei_match.offers.fill_rate` with this inventory, which
+        documents the baskets, options and result. ``offers`` is a layer above ``stock``, so
+        it is imported here, when called, never when this module loads.
+        """
         from ..offers import fill_rate
 
         return fill_rate(self, baskets, within=within, **options)
 
 
-def _fingerprint(warehouses: Warehouses, stock: tuple[np.ndarray, ...], catalog: Catalog) -> str:
-    """CRC-32 of the stock a journal is written over: ids, rows and quantities."""
-    crc = 0
-    for array in stock:
-        crc = zlib.crc32(np.ascontiguousarray(array).view(np.uint8), crc)
-    for ids in (warehouses.ids.ids, catalog.part_ids.ids):
-        for buffer in ids.buffers()[1:]:
-            crc = zlib.crc32(buffer, crc)
-    return f"{crc:08x}"
+# -- for the sourcing of orders (stock.sourcing): the stock package's own access ---------------
+
+
+def candidates(
+    inventory: Inventory, lines: OrderLines, substitutes: bool, max_km: float
+) -> tuple[np.ndarray, ...]:
+    """Every stock row that could fill each line (``StockIndex.candidates``)."""
+    return inventory._index.candidates(
+        lines.lat, lines.lon, lines.part, lines.qty, max_km, bool(substitutes)
+    )
+
+
+def tier_rules(
+    inventory: Inventory, warehouse: np.ndarray, km: np.ndarray, part: np.ndarray
+) -> np.ndarray:
+    """The tier rule (int8, -1 = none) of each (warehouse code, km, asked part code);
+    a negative warehouse code gives -1. The kernels' rule, computed over arrays."""
+    rule = np.full(len(warehouse), -1, np.int8)
+    covers = inventory._category_rules[inventory._part_category[np.maximum(part, 0)]]
+    kinds = inventory._warehouses.kind
+    kind = kinds[np.maximum(warehouse, 0)] if len(kinds) else np.zeros(len(warehouse), np.uint8)
+    rules = zip(inventory._rule_kinds, inventory._rule_max_km, strict=True)
+    for t, (kinds, max_km) in enumerate(rules):
+        applies = (rule < 0) & (warehouse >= 0) & (km <= max_km)
+        applies &= ((covers >> t) & 1).astype(bool) & ((int(kinds) >> kind) & 1).astype(bool)
+        rule[applies] = t
+    return rule
+
+
+def available(inventory: Inventory) -> npt.NDArray[np.int64]:
+    """Units of each stock row not reserved (the ledger's live view)."""
+    return inventory._ledger.available
+
+
+def stock_kernels(inventory: Inventory) -> ModuleType:
+    """The stock kernels the inventory runs (``from_tables(kernels=)``)."""
+    return inventory._kernels

@@ -46,7 +46,7 @@ total distance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -56,10 +56,9 @@ import pyarrow.compute as pc
 from .._base.tables import as_table, require_columns, string_column
 from ..errors import ColumnTypeError, DataError
 from .cover import Cover
+from .inventory import Inventory, available, candidates, stock_kernels, tier_rules
 from .tables import OrderLines, check_max_km, check_position, encode_lines
-
-if TYPE_CHECKING:
-    from .inventory import Inventory
+from .tiers import rule_ranks, tier_columns
 
 __all__ = ["SourcingPlan", "source_order", "source_orders"]
 
@@ -107,13 +106,6 @@ class SourcingPlan:
         """Positions of the lines no shipment fills."""
         filled = self.lines.column("filled").to_numpy(zero_copy_only=False)
         return np.flatnonzero(~filled).tolist()
-
-    def filled_codes(self, inventory: Inventory) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(warehouse code, shipped part code, qty) of every filled line, for a reservation."""
-        filled = self.lines.filter(pc.field("filled"))
-        warehouses = inventory._warehouses.ids.codes(filled.column("warehouse_id"))
-        parts = inventory.catalog.part_ids.codes(filled.column("shipped_part_id"))
-        return warehouses, parts, filled.column("qty").to_numpy().astype(np.int64)
 
 
 def source_order(
@@ -250,7 +242,7 @@ def source_orders(
     >>> plans.num_rows == orders.num_rows
     True
     """
-    cap = _check_cap(max_shipments)
+    cap = check_max_shipments(max_shipments)
     table = as_table(lines, "lines")
     require_columns(table, "lines", ("order_id",))
     order_ids = string_column(table, "lines", "order_id").cast(pa.string()).combine_chunks()
@@ -258,17 +250,17 @@ def source_orders(
     order = pc.dictionary_encode(order_ids).indices.to_numpy()
     _check_one_position(encoded, order, order_ids)
     demand = _demands(encoded, order)
-    cand = inventory.candidates(demand.lines, substitutes, check_max_km(max_km))
+    cand = candidates(inventory, demand.lines, substitutes, check_max_km(max_km))
     if within is not None:
         cand = _within(inventory, cand, demand.lines.part, inventory.tiers.rank(within))
     solver = _Solver(
         cand,
         demand,
-        inventory._ledger.available,
+        available(inventory),
         cap,
         max_nodes,
-        inventory._kernels,
-        len(inventory._warehouses.ids),
+        stock_kernels(inventory),
+        len(inventory.warehouse_ids),
     )
     choice = np.full(len(demand.lines), -1, np.int64)
     optimal = np.ones(demand.n_orders, bool)
@@ -285,13 +277,13 @@ def _within(
     """The candidates whose warehouse promises the ``target`` tier rank or faster."""
     indptr, _, warehouse, _, _, km = cand
     line = np.repeat(np.arange(len(part)), np.diff(indptr))
-    rule = inventory.tier_rules(warehouse, km, part[line])
-    keep = (rule >= 0) & (inventory._rule_rank[np.maximum(rule, 0)] <= target)
+    rule = tier_rules(inventory, warehouse, km, part[line])
+    keep = (rule >= 0) & (rule_ranks(inventory.tiers)[np.maximum(rule, 0)] <= target)
     kept = np.r_[0, np.cumsum(keep)]
     return (kept[indptr].astype(np.int64), *(column[keep] for column in cand[1:]))
 
 
-def _check_cap(max_shipments: Any) -> int:
+def check_max_shipments(max_shipments: Any) -> int:
     if max_shipments is None:
         return 1 << 30
     if isinstance(max_shipments, bool) or not isinstance(max_shipments, (int, np.integer)):
@@ -482,21 +474,21 @@ def _line_table(
     w = np.where(filled, warehouse[safe] if len(warehouse) else -1, -1).astype(np.int32)
     shipped = np.where(filled, part[safe] if len(part) else -1, -1).astype(np.int32)
     distance = np.where(filled, km[safe] if len(km) else np.nan, np.nan)
-    rule = inventory.tier_rules(w, distance, lines.part)
+    rule = tier_rules(inventory, w, distance, lines.part)
     return pa.table(
         {
             "order_id": order_ids,
             "part_id": inventory.catalog.part_ids.decode(lines.part),
             "qty": pa.array(lines.qty),
             "filled": pa.array(filled),
-            "warehouse_id": inventory._warehouses.ids.decode_masked(w),
+            "warehouse_id": inventory.warehouse_ids.decode_masked(w),
             "shipped_part_id": inventory.catalog.part_ids.decode_masked(shipped),
             "substitute": pa.array(
                 (substitute[safe] if len(substitute) else np.zeros(len(pick))).astype(bool),
                 mask=~filled,
             ),
             "km": pa.array(distance, mask=~filled),
-            **inventory.tier_columns(rule),
+            **tier_columns(inventory.tiers, rule),
             "optimal": pa.array(optimal),
         }
     )

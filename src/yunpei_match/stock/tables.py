@@ -1,4 +1,5 @@
-"""Warehouse, stock and order-line tables: checked and encoded for the stock kernels.
+"""Warehouse, stock and order-line tables, checked and encoded for the stock kernels, and the
+:class:`Offer` a line is answered with.
 
 Warehouses become dense codes in ``warehouse_id`` order with positions and kind codes; stock
 rows become the CSR ``part -> (warehouse, on hand)`` of ``_stock.pyx``, sorted by a counting
@@ -7,6 +8,7 @@ sort. Every check happens here, so the kernels only see codes in range and finit
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -30,14 +32,17 @@ from ..errors import ColumnTypeError, DataError, DuplicateIdError
 from .tiers import WAREHOUSE_KINDS
 
 __all__ = [
+    "Offer",
     "OrderLines",
     "Warehouses",
+    "check_lines",
     "check_max_km",
     "check_position",
     "check_qty",
     "encode_lines",
     "encode_stock",
     "encode_warehouses",
+    "stock_fingerprint",
 ]
 
 DEFAULT_KIND = "central"  # a warehouse of unknown kind promises no same-city delivery
@@ -68,6 +73,33 @@ class OrderLines:
 
     def __len__(self) -> int:
         return len(self.part)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Where one order line ships from.
+
+    Attributes
+    ----------
+    warehouse_id : str
+    part_id : str
+        The part shipped: the one asked for, or an interchangeable one.
+    substitute : bool
+        True when ``part_id`` is not the part asked for but one of its interchange group.
+    km : float
+        Great-circle distance from the warehouse to the shop.
+    tier : str or None
+        The delivery tier the warehouse promises at that distance (None when no rule applies).
+    hours : float or None
+        The tier's promise in hours.
+    """
+
+    warehouse_id: str
+    part_id: str
+    substitute: bool
+    km: float
+    tier: str | None
+    hours: float | None
 
 
 def encode_warehouses(data: Any, kernels: ModuleType) -> Warehouses:
@@ -224,6 +256,45 @@ def encode_lines(
         part=part,
         qty=_quantities(table, what),
     )
+
+
+def check_lines(lines: OrderLines, n_parts: int) -> OrderLines:
+    """Order lines given as code arrays, checked as :func:`encode_lines` checks a table:
+    one length, positions in range, part codes in ``[-1, n_parts)``, quantities >= 1."""
+    if not isinstance(lines, OrderLines):
+        raise ColumnTypeError(f"lines must be OrderLines, got {type(lines).__name__}")
+    checked = OrderLines(
+        lat=np.ascontiguousarray(lines.lat, np.float64),
+        lon=np.ascontiguousarray(lines.lon, np.float64),
+        part=np.ascontiguousarray(lines.part, np.int32),
+        qty=np.ascontiguousarray(lines.qty, np.int64),
+    )
+    limits = {"lat": (-90, 90), "lon": (-180, 180), "part": (-1, n_parts - 1), "qty": (1, MAX_QTY)}
+    for name, (low, high) in limits.items():
+        column = getattr(checked, name)
+        if column.ndim != 1 or len(column) != len(checked.part):
+            raise DataError(f"lines.{name} must be one value per line, got shape {column.shape}")
+        bad = ~((column >= low) & (column <= high))
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise DataError(
+                f"lines.{name} must be within [{low}, {high}], got {show(column[row].item())} "
+                f"at row {row}"
+            )
+    return checked
+
+
+def stock_fingerprint(
+    warehouses: Warehouses, stock: tuple[np.ndarray, ...], part_ids: IdDictionary
+) -> str:
+    """CRC-32 of the stock a journal is written over: ids, rows and quantities."""
+    crc = 0
+    for array in stock:
+        crc = zlib.crc32(np.ascontiguousarray(array).view(np.uint8), crc)
+    for ids in (warehouses.ids.ids, part_ids.ids):
+        for buffer in ids.buffers()[1:]:
+            crc = zlib.crc32(buffer, crc)
+    return f"{crc:08x}"
 
 
 def _quantities(table: pa.Table, what: str) -> npt.NDArray[np.int64]:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 from .._base.labels import label_key
 from ..errors import ColumnTypeError, DataError
@@ -112,12 +113,13 @@ class TierRule:
         return (
             km <= self.max_km
             and (self.kinds is None or kind in self.kinds)
-            and (category is None or _covers(self._category_keys(), label_key(category)))
+            and (category is None or _covers(_category_keys(self), label_key(category)))
         )
 
-    def _category_keys(self) -> frozenset[str] | None:
-        """The rule's categories by label key, as a query names them; None for every one."""
-        return None if self.categories is None else frozenset(map(label_key, self.categories))
+
+def _category_keys(rule: TierRule) -> frozenset[str] | None:
+    """A rule's categories by label key, as a query names them; None for every one."""
+    return None if rule.categories is None else frozenset(map(label_key, rule.categories))
 
 
 class DeliveryTiers:
@@ -179,33 +181,6 @@ class DeliveryTiers:
         """The tier of a warehouse of ``kind`` at ``km`` for ``category``, or None."""
         return next((r.tier for r in self.rules if r.applies(kind, km, category)), None)
 
-    def compile(
-        self, kinds: Sequence[str], categories: Iterable[str]
-    ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], npt.NDArray[np.uint32]]:
-        """The rule arrays the kernels read.
-
-        Returns
-        -------
-        rule_kinds : uint8 array
-            Per rule, a bit per kind code (position in ``kinds``) it applies to.
-        rule_max_km : float64 array
-        category_rules : uint32 array
-            Per category code (position in ``categories``), a bit per rule covering it.
-        """
-        if len(kinds) > MAX_KINDS:
-            raise DataError(f"at most {MAX_KINDS} warehouse kinds, got {len(kinds)}")
-        categories = list(categories)
-        rule_kinds = np.zeros(len(self.rules), np.uint8)
-        category_rules = np.zeros(len(categories), np.uint32)
-        category_keys = [label_key(category) for category in categories]
-        for t, rule in enumerate(self.rules):
-            for k, kind in enumerate(kinds):
-                rule_kinds[t] |= (rule.kinds is None or kind in rule.kinds) << k
-            covered = rule._category_keys()
-            for c, key in enumerate(category_keys):
-                category_rules[c] |= _covers(covered, key) << t
-        return rule_kinds, np.array([r.max_km for r in self.rules], np.float64), category_rules
-
     def rule_tiers(self) -> tuple[list[str], list[float]]:
         """Tier name and promised hours of each rule, by rule position."""
         return [r.tier for r in self.rules], [float(r.hours) for r in self.rules]
@@ -213,3 +188,47 @@ class DeliveryTiers:
 
 def _covers(keys: frozenset[str] | None, key: str) -> bool:
     return keys is None or key in keys
+
+
+def compile_rules(
+    tiers: DeliveryTiers, kinds: Sequence[str], categories: Iterable[str]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.float64], npt.NDArray[np.uint32]]:
+    """The rule arrays the kernels read.
+
+    Returns
+    -------
+    rule_kinds : uint8 array
+        Per rule, a bit per kind code (position in ``kinds``) it applies to.
+    rule_max_km : float64 array
+    category_rules : uint32 array
+        Per category code (position in ``categories``), a bit per rule covering it.
+    """
+    if len(kinds) > MAX_KINDS:
+        raise DataError(f"at most {MAX_KINDS} warehouse kinds, got {len(kinds)}")
+    categories = list(categories)
+    rule_kinds = np.zeros(len(tiers.rules), np.uint8)
+    category_rules = np.zeros(len(categories), np.uint32)
+    category_keys = [label_key(category) for category in categories]
+    for t, rule in enumerate(tiers.rules):
+        for k, kind in enumerate(kinds):
+            rule_kinds[t] |= (rule.kinds is None or kind in rule.kinds) << k
+        covered = _category_keys(rule)
+        for c, key in enumerate(category_keys):
+            category_rules[c] |= _covers(covered, key) << t
+    return rule_kinds, np.array([r.max_km for r in tiers.rules], np.float64), category_rules
+
+
+def rule_ranks(tiers: DeliveryTiers) -> npt.NDArray[np.int32]:
+    """Tier rank (position in ``tiers.names``, 0 = fastest) of each rule, by rule code."""
+    names = tiers.names
+    return np.array([names.index(rule.tier) for rule in tiers.rules], np.int32)
+
+
+def tier_columns(tiers: DeliveryTiers, rule: np.ndarray) -> dict[str, pa.Array]:
+    """``tier`` (dictionary) and ``hours`` columns of kernel rule codes (-1 = null)."""
+    names, hours = tiers.rule_tiers()
+    codes = pa.array(rule.astype(np.int32), mask=rule < 0)
+    return {
+        "tier": pa.DictionaryArray.from_arrays(codes, pa.array(names, pa.string())),
+        "hours": pa.array(np.asarray([*hours, np.nan])[rule], mask=rule < 0),
+    }

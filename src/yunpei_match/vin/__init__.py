@@ -86,6 +86,9 @@ from .decode import (
     validate_vins,
 )
 from .decode import (
+    check_region as check_region,
+)
+from .decode import (
     home_region as home_region,
 )
 from .decode import (

@@ -412,6 +412,11 @@ class _Scan(NamedTuple):
     chars: npt.NDArray[np.uint8]
 
 
+def check_region(region: object) -> None:
+    """Raise ``DataError`` unless ``region`` is "cn", "na", "eu" or "any"."""
+    _policy(region)
+
+
 def _policy(region: object) -> _Policy:
     if not isinstance(region, str) or region not in _POLICIES:
         raise DataError(f"region must be one of 'cn', 'na', 'eu', 'any', got {region!r}")

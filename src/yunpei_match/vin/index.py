@@ -37,7 +37,7 @@ from .._base.tables import require_columns, show, string_column
 from ..errors import DataError
 from .decode import Region, explain_vin, validate_vin, vin_characters
 
-__all__ = ["VinIndex", "check_patterns", "encode_vin_patterns"]
+__all__ = ["VinIndex"]
 
 PATTERN = r"^[A-HJ-NPR-Z0-9*]{17}$"  # the VIN alphabet (no I, O, Q) or the wildcard
 
