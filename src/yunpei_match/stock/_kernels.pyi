@@ -24,6 +24,18 @@ def order_warehouses(
     order_indptr: _I64,
     n_warehouses: int,
 ) -> tuple[_I64, _I64, _I32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], _F64]: ...
+def cover_orders(
+    indptr: _I64,
+    word_indptr: _I64,
+    warehouse: _I32,
+    mask: npt.NDArray[np.uint64],
+    own: npt.NDArray[np.uint64],
+    km: _F64,
+    order_indptr: _I64,
+    weight: _I64,
+    cap: int,
+    max_nodes: int,
+) -> tuple[_I64, _I32, _U8]: ...
 
 @final
 class StockIndex:

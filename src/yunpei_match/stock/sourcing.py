@@ -28,11 +28,12 @@ with the fewest candidate warehouses (one of them must ship it), prune a branch 
 already exceeds the best cover of this size, or whose remaining lines cannot be covered by the
 shipments left. The first size with a cover is the fewest shipments, and the search keeps the
 cover with the fewest substitutes, then the least total distance (ties: the smaller warehouse
-codes). An order's lines are bits of Python integers, so orders of any size are searched the
-same way; a kernel first drops the warehouses a nearer one makes redundant. The search stops
-after ``max_nodes`` branches; the plan is then the greedy cover (repeatedly the warehouse filling
-the most open lines, nearest first), which uses at most ``H(n) ~ ln n + 1`` times the fewest
-shipments, and is marked ``optimal=False``.
+codes). An order's lines are bits of masks of 64-bit words, so orders of any size are
+searched the same way; a kernel first drops the warehouses a nearer one makes redundant, and
+the search itself is compiled (``cover_orders``, all orders in one call, the GIL released).
+The search stops after ``max_nodes`` branches; the plan is then the greedy cover (repeatedly
+the warehouse filling the most open lines, nearest first), which uses at most
+``H(n) ~ ln n + 1`` times the fewest shipments, and is marked ``optimal=False``.
 
 ``max_shipments`` caps the plan: when no cover of that many warehouses exists, the greedy picks
 that many warehouses filling as many lines as it can (at least ``1 - 1/e`` of the most that
@@ -55,7 +56,6 @@ import pyarrow.compute as pc
 
 from .._base.tables import as_table, require_columns, string_column
 from ..errors import ColumnTypeError, DataError
-from .cover import Cover
 from .tables import OrderLines, check_max_km, check_position, encode_lines
 
 if TYPE_CHECKING:
@@ -344,7 +344,8 @@ def _demands(lines: OrderLines, order: np.ndarray) -> _Demands:
 
 
 class _Solver:
-    """The cover search of one order at a time over the candidate CSR of all demands."""
+    """The cover search of every order (in the kernel), then each order's assignment of
+    lines to the chosen warehouses, over the candidate CSR of all demands."""
 
     def __init__(
         self,
@@ -361,43 +362,28 @@ class _Solver:
         self.warehouse, self.part = warehouse.tolist(), part.tolist()
         self.substitute, self.km = substitute.tolist(), km.tolist()
         self.qty = demand.lines.qty.tolist()
-        self.weight = np.bincount(demand.of_line, minlength=len(demand.lines)).tolist()
-        self.available, self.cap, self.max_nodes = available, cap, max_nodes
+        self.available, self.cap = available, cap
         # A demand's own part's candidates come before its substitutes (StockIndex.candidates).
         own = np.r_[0, np.cumsum(substitute == 0)]
         self.own_end = (indptr[:-1] + own[indptr[1:]] - own[indptr[:-1]]).tolist()
-        # Per order, the warehouses worth a look (the kernel drops the dominated ones).
+        # Per order, the warehouses worth a look (the kernel drops the dominated ones), then
+        # the cover search of every order in one kernel call.
         summary = kernels.order_warehouses(
             indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
         )
-        self.summary_indptr, self.word_indptr = summary[0].tolist(), summary[1].tolist()
-        self.summary_warehouse, self.summary_km = summary[2].tolist(), summary[5].tolist()
-        self.words = (summary[3], summary[4])  # fill and own masks
-        self.word_values = (summary[3].tolist(), summary[4].tolist())
+        weight = np.bincount(demand.of_line, minlength=len(demand.lines)).astype(np.int64)
+        chosen_indptr, chosen, optimal = kernels.cover_orders(
+            *summary, demand.order_indptr, weight, cap, max_nodes
+        )
+        self.chosen_indptr, self.chosen = chosen_indptr.tolist(), chosen.tolist()
+        self.optimal = optimal.tolist()
 
     def solve(self, o: int, lo: int, hi: int) -> tuple[list[int], bool]:
         """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi of order
         ``o``, and whether the plan is proved optimal."""
-        masks, own, km = self._masks(o)
-        cover = Cover(masks, own, km, self.weight[lo:hi], self.max_nodes)
-        chosen, optimal = cover.best(self.cap)
+        chosen = set(self.chosen[self.chosen_indptr[o] : self.chosen_indptr[o + 1]])
         choice, as_planned = self._assign(lo, hi, chosen)
-        return choice, optimal and as_planned
-
-    def _masks(self, o: int) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
-        """Warehouse -> fill mask, own mask and km, the warehouses worth a look only."""
-        a, b = self.summary_indptr[o], self.summary_indptr[o + 1]
-        first, last = self.word_indptr[o], self.word_indptr[o + 1]
-        w, km = self.summary_warehouse[a:b], self.summary_km[a:b]
-        if last - first == b - a:  # one word a warehouse: the words are the masks
-            mask, own = (values[first:last] for values in self.word_values)
-        else:
-            mask, own = (_bit_sets(words[first:last], b - a) for words in self.words)
-        return (
-            dict(zip(w, mask, strict=True)),
-            dict(zip(w, own, strict=True)),
-            dict(zip(w, km, strict=True)),
-        )
+        return choice, bool(self.optimal[o]) and as_planned
 
     def _assign(self, lo: int, hi: int, chosen: set[int]) -> tuple[list[int], bool]:
         """Give each demand a candidate in the chosen warehouses, within the stock of each row.
@@ -455,14 +441,6 @@ class _Solver:
         if best >= 0:
             taken[self.row[best]] = taken.get(self.row[best], 0) + self.qty[d]
         return best
-
-
-def _bit_sets(words: np.ndarray, n: int) -> list[int]:
-    """``n`` bit sets of as many 64-bit words each, lowest word first, as Python integers."""
-    if not n:
-        return []
-    rows = words.reshape(n, -1).astype("<u8", copy=False)  # bytes in little-endian order
-    return [int.from_bytes(row.tobytes(), "little") for row in rows]
 
 
 def _line_table(
