@@ -954,3 +954,148 @@ cdef (int64_t, uint8_t) _cover_best(Search* s, int64_t cap) noexcept nogil:
         if s.found:
             return size, 1
     return _cover_greedy(s, cap), 0
+
+
+# -- assigning lines to the chosen warehouses (the twin is _kernels_py.assign_orders) ---------
+
+cdef struct Assign:
+    # One order's assignment: the candidate CSR of its demands, the stock left, and the
+    # warehouses shipping (stamped with the order's number).
+    const int64_t* line_indptr
+    const int64_t* own_end  # a demand's own part's candidates end here, its substitutes follow
+    const int64_t* row
+    const int32_t* warehouse
+    const int32_t* part
+    const uint8_t* substitute
+    const double* km
+    const int64_t* qty
+    const int64_t* available
+    int64_t* stamp  # stamp[w] == order: warehouse w ships
+    int64_t order
+
+
+cdef int64_t _taken(vector[int64_t]& taken, int64_t row) noexcept nogil:
+    """Units the plan takes from ``row`` (``taken`` holds row, units pairs: an order is short)."""
+    cdef Py_ssize_t i
+    for i in range(0, <Py_ssize_t> taken.size(), 2):
+        if taken[i] == row:
+            return taken[i + 1]
+    return 0
+
+
+cdef void _take(vector[int64_t]& taken, int64_t row, int64_t units) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(0, <Py_ssize_t> taken.size(), 2):
+        if taken[i] == row:
+            taken[i + 1] += units
+            return
+    taken.push_back(row)
+    taken.push_back(units)
+
+
+cdef inline bint _before(Assign* a, int64_t c, bint new, int64_t b, bint b_new) noexcept nogil:
+    """Whether candidate ``c`` comes before ``b``: (new shipment, substitute, km, warehouse,
+    part), in that order."""
+    if new != b_new:
+        return b_new
+    if a.substitute[c] != a.substitute[b]:
+        return a.substitute[c] < a.substitute[b]
+    if a.km[c] != a.km[b]:
+        return a.km[c] < a.km[b]
+    if a.warehouse[c] != a.warehouse[b]:
+        return a.warehouse[c] < a.warehouse[b]
+    return a.part[c] < a.part[b]
+
+
+cdef int64_t _pick(Assign* a, int64_t d, int64_t start, int64_t stop, bint add,
+                   vector[int64_t]& taken) noexcept nogil:
+    """The best candidate of demand ``d`` among ``start..stop`` with the stock left, -1 if
+    none: in a shipping warehouse (or, with ``add``, any), by (new shipment, substitute, km,
+    warehouse, part); its units are taken."""
+    cdef int64_t c, best = -1
+    cdef bint new, best_new = False
+    for c in range(start, stop):
+        new = a.stamp[a.warehouse[c]] != a.order
+        if (new and not add) or a.available[a.row[c]] - _taken(taken, a.row[c]) < a.qty[d]:
+            continue
+        if best < 0 or _before(a, c, new, best, best_new):
+            best, best_new = c, new
+    if best >= 0:
+        _take(taken, a.row[best], a.qty[d])
+    return best
+
+
+cdef inline bint _ships_any(Assign* a, int64_t start, int64_t stop) noexcept nogil:
+    """Whether a candidate of ``start..stop`` is in a shipping warehouse."""
+    cdef int64_t c
+    for c in range(start, stop):
+        if a.stamp[a.warehouse[c]] == a.order:
+            return True
+    return False
+
+
+def assign_orders(const int64_t[::1] line_indptr, const int64_t[::1] own_end,
+                  const int64_t[::1] row, const int32_t[::1] warehouse,
+                  const int32_t[::1] part, const uint8_t[::1] substitute,
+                  const double[::1] km, const int64_t[::1] qty,
+                  const int64_t[::1] available, const int64_t[::1] order_indptr,
+                  const int64_t[::1] chosen_indptr, const int32_t[::1] chosen,
+                  const uint8_t[::1] optimal, int64_t cap, int32_t n_warehouses):
+    """Give each demand a candidate in its order's chosen warehouses, within each row's stock.
+
+    The candidates are ``StockIndex.candidates``' CSR over the demands (a demand's own part's
+    rows first, ending at ``own_end``), the chosen warehouses ``cover_orders``' result. Demands
+    asking for the part itself go first, then those needing a substitute; each takes the best
+    candidate by (substitute, km, warehouse, part) with stock left. Two demands can compete for
+    one stock row (a part asked for in one line is another line's substitute); a demand left
+    without stock then takes the best other candidate, adding a shipment if ``cap`` allows,
+    and the order's plan is no longer optimal.
+
+    Returns
+    -------
+    choice : int64 array of demands
+        The candidate chosen, -1 for a demand left unfilled.
+    optimal : uint8 array of n_orders
+        ``optimal``, cleared for an order whose lines competed for stock.
+    """
+    cdef Py_ssize_t n_orders = order_indptr.shape[0] - 1, o
+    cdef int64_t d, c, i, n_chosen
+    cdef bint planned
+    cdef vector[int64_t] taken
+    cdef Assign a
+    choice_arr = np.full(qty.shape[0], -1, np.int64)
+    out_optimal_arr = np.zeros(n_orders, np.uint8)
+    stamp_arr = np.full(max(n_warehouses, 1), -1, np.int64)
+    cdef int64_t[::1] choice = choice_arr, stamp = stamp_arr
+    cdef uint8_t[::1] out_optimal = out_optimal_arr
+    a.line_indptr, a.own_end = &line_indptr[0], &own_end[0] if own_end.shape[0] else NULL
+    a.row = &row[0] if row.shape[0] else NULL
+    a.warehouse = &warehouse[0] if warehouse.shape[0] else NULL
+    a.part = &part[0] if part.shape[0] else NULL
+    a.substitute = &substitute[0] if substitute.shape[0] else NULL
+    a.km = &km[0] if km.shape[0] else NULL
+    a.qty = &qty[0] if qty.shape[0] else NULL
+    a.available = &available[0] if available.shape[0] else NULL
+    a.stamp = &stamp[0]
+    with nogil:
+        for o in range(n_orders):
+            a.order, n_chosen = o, chosen_indptr[o + 1] - chosen_indptr[o]
+            for i in range(chosen_indptr[o], chosen_indptr[o + 1]):
+                stamp[chosen[i]] = o
+            taken.clear()
+            for d in range(order_indptr[o], order_indptr[o + 1]):  # the part itself
+                choice[d] = _pick(&a, d, line_indptr[d], own_end[d], False, taken)
+            for d in range(order_indptr[o], order_indptr[o + 1]):  # then a substitute
+                if choice[d] < 0:
+                    choice[d] = _pick(&a, d, own_end[d], line_indptr[d + 1], False, taken)
+            planned = True
+            for d in range(order_indptr[o], order_indptr[o + 1]):
+                if choice[d] < 0 and _ships_any(&a, line_indptr[d], line_indptr[d + 1]):
+                    planned = False
+                    c = _pick(&a, d, line_indptr[d], line_indptr[d + 1], n_chosen < cap, taken)
+                    choice[d] = c
+                    if c >= 0 and stamp[warehouse[c]] != o:
+                        stamp[warehouse[c]] = o
+                        n_chosen += 1
+            out_optimal[o] = optimal[o] and planned
+    return choice_arr, out_optimal_arr

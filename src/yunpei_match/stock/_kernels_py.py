@@ -358,6 +358,61 @@ def set_bits(mask: int) -> list[int]:
     return [i for i, bit in enumerate(reversed(f"{mask:b}")) if bit == "1"] if mask else []
 
 
+def assign_orders(
+    line_indptr: np.ndarray,
+    own_end: np.ndarray,
+    row: np.ndarray,
+    warehouse: np.ndarray,
+    part: np.ndarray,
+    substitute: np.ndarray,
+    km: np.ndarray,
+    qty: np.ndarray,
+    available: np.ndarray,
+    order_indptr: np.ndarray,
+    chosen_indptr: np.ndarray,
+    chosen: np.ndarray,
+    optimal: np.ndarray,
+    cap: int,
+    n_warehouses: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    choice = np.full(len(qty), -1, np.int64)
+    out_optimal = np.zeros(len(order_indptr) - 1, np.uint8)
+
+    def pick(d: int, candidates: range, ships: set[int], taken: dict[int, int], add: bool) -> int:
+        best, best_key = -1, None
+        for c in candidates:
+            r, new = int(row[c]), int(warehouse[c]) not in ships
+            if (new and not add) or int(available[r]) - taken.get(r, 0) < int(qty[d]):
+                continue
+            key = (new, int(substitute[c]), float(km[c]), int(warehouse[c]), int(part[c]))
+            if best_key is None or key < best_key:
+                best, best_key = c, key
+        if best >= 0:
+            taken[int(row[best])] = taken.get(int(row[best]), 0) + int(qty[d])
+        return best
+
+    for o in range(len(order_indptr) - 1):
+        ships = {int(w) for w in chosen[chosen_indptr[o] : chosen_indptr[o + 1]]}
+        demands = range(int(order_indptr[o]), int(order_indptr[o + 1]))
+        own = {d: range(int(line_indptr[d]), int(own_end[d])) for d in demands}
+        others = {d: range(int(own_end[d]), int(line_indptr[d + 1])) for d in demands}
+        every = {d: range(int(line_indptr[d]), int(line_indptr[d + 1])) for d in demands}
+        taken: dict[int, int] = {}
+        for candidates in (own, others):
+            for d in demands:
+                if choice[d] < 0:
+                    choice[d] = pick(d, candidates[d], ships, taken, add=False)
+        planned = True
+        for d in demands:
+            if choice[d] < 0 and any(int(warehouse[c]) in ships for c in every[d]):
+                planned = False
+                choice[d] = pick(d, every[d], ships, taken, add=len(ships) < cap)
+                if choice[d] >= 0:
+                    ships.add(int(warehouse[choice[d]]))
+        out_optimal[o] = bool(optimal[o]) and planned
+    return choice, out_optimal
+
+
 def _bit_set(words: np.ndarray) -> int:
     """64-bit words, lowest first, as one Python integer."""
     return sum(int(word) << (64 * k) for k, word in enumerate(words))

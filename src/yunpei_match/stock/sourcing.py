@@ -261,7 +261,7 @@ def source_orders(
     cand = inventory.candidates(demand.lines, substitutes, check_max_km(max_km))
     if within is not None:
         cand = _within(inventory, cand, demand.lines.part, inventory.tiers.rank(within))
-    solver = _Solver(
+    choice, optimal = _solve(
         cand,
         demand,
         inventory._ledger.available,
@@ -270,13 +270,9 @@ def source_orders(
         inventory._kernels,
         len(inventory._warehouses.ids),
     )
-    choice = np.full(len(demand.lines), -1, np.int64)
-    optimal = np.ones(demand.n_orders, bool)
-    order_indptr = demand.order_indptr.tolist()
-    for o in range(demand.n_orders):
-        lo, hi = order_indptr[o], order_indptr[o + 1]
-        choice[lo:hi], optimal[o] = solver.solve(o, lo, hi)
-    return _line_table(inventory, table, order_ids, encoded, demand, cand, choice, optimal[order])
+    return _line_table(
+        inventory, table, order_ids, encoded, demand, cand, choice, optimal.astype(bool)[order]
+    )
 
 
 def _within(
@@ -343,104 +339,47 @@ def _demands(lines: OrderLines, order: np.ndarray) -> _Demands:
     )
 
 
-class _Solver:
-    """The cover search of every order (in the kernel), then each order's assignment of
-    lines to the chosen warehouses, over the candidate CSR of all demands."""
-
-    def __init__(
-        self,
-        cand: tuple[np.ndarray, ...],
-        demand: _Demands,
-        available: np.ndarray,
-        cap: int,
-        max_nodes: int,
-        kernels: Any,
-        n_warehouses: int,
-    ) -> None:
-        indptr, row, warehouse, part, substitute, km = cand
-        self.indptr, self.row = indptr.tolist(), row.tolist()
-        self.warehouse, self.part = warehouse.tolist(), part.tolist()
-        self.substitute, self.km = substitute.tolist(), km.tolist()
-        self.qty = demand.lines.qty.tolist()
-        self.available, self.cap = available, cap
-        # A demand's own part's candidates come before its substitutes (StockIndex.candidates).
-        own = np.r_[0, np.cumsum(substitute == 0)]
-        self.own_end = (indptr[:-1] + own[indptr[1:]] - own[indptr[:-1]]).tolist()
-        # Per order, the warehouses worth a look (the kernel drops the dominated ones), then
-        # the cover search of every order in one kernel call.
-        summary = kernels.order_warehouses(
-            indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
-        )
-        weight = np.bincount(demand.of_line, minlength=len(demand.lines)).astype(np.int64)
-        chosen_indptr, chosen, optimal = kernels.cover_orders(
-            *summary, demand.order_indptr, weight, cap, max_nodes
-        )
-        self.chosen_indptr, self.chosen = chosen_indptr.tolist(), chosen.tolist()
-        self.optimal = optimal.tolist()
-
-    def solve(self, o: int, lo: int, hi: int) -> tuple[list[int], bool]:
-        """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi of order
-        ``o``, and whether the plan is proved optimal."""
-        chosen = set(self.chosen[self.chosen_indptr[o] : self.chosen_indptr[o + 1]])
-        choice, as_planned = self._assign(lo, hi, chosen)
-        return choice, bool(self.optimal[o]) and as_planned
-
-    def _assign(self, lo: int, hi: int, chosen: set[int]) -> tuple[list[int], bool]:
-        """Give each demand a candidate in the chosen warehouses, within the stock of each row.
-
-        Lines asking for the part itself go first, then those needing a substitute, nearest
-        first. Two demands can compete for one stock row (a part asked for in one line is
-        another line's substitute); a demand left without stock then takes the best other
-        candidate, adding a shipment if the cap allows, and the plan is no longer optimal.
-        """
-        taken: dict[int, int] = {}  # stock row -> units this plan takes from it
-        choice = [-1] * (hi - lo)
-        for substitute in (0, 1):
-            for d in range(lo, hi):
-                if choice[d - lo] < 0:
-                    choice[d - lo] = self._pick(d, taken, chosen, substitute=substitute)
-        as_planned = True
-        for d in range(lo, hi):
-            if choice[d - lo] < 0 and any(self.warehouse[c] in chosen for c in self._range(d)):
-                as_planned = False
-                c = self._pick(d, taken, chosen, add=len(chosen) < self.cap)
-                choice[d - lo] = c
-                if c >= 0:
-                    chosen.add(self.warehouse[c])
-        return choice, as_planned
-
-    def _range(self, d: int, substitute: int | None = None) -> range:
-        """Candidates of demand ``d``: all, or only its own part's (0) or substitutes (1)."""
-        if substitute is None:
-            return range(self.indptr[d], self.indptr[d + 1])
-        if substitute == 0:
-            return range(self.indptr[d], self.own_end[d])
-        return range(self.own_end[d], self.indptr[d + 1])
-
-    def _pick(
-        self,
-        d: int,
-        taken: dict[int, int],
-        chosen: set[int],
-        *,
-        substitute: int | None = None,
-        add: bool = False,
-    ) -> int:
-        """The best candidate of demand ``d`` with the stock left, -1 if none: in a chosen
-        warehouse (or, with ``add``, any), of one kind (own part 0, substitute 1) if given."""
-        best, best_key = -1, None
-        for c in self._range(d, substitute):
-            row, new = self.row[c], self.warehouse[c] not in chosen
-            if new and not add:
-                continue
-            if self.available[row] - taken.get(row, 0) < self.qty[d]:
-                continue
-            key = (new, self.substitute[c], self.km[c], self.warehouse[c], self.part[c])
-            if best_key is None or key < best_key:
-                best, best_key = c, key
-        if best >= 0:
-            taken[self.row[best]] = taken.get(self.row[best], 0) + self.qty[d]
-        return best
+def _solve(
+    cand: tuple[np.ndarray, ...],
+    demand: _Demands,
+    available: np.ndarray,
+    cap: int,
+    max_nodes: int,
+    kernels: Any,
+    n_warehouses: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate chosen for each demand (-1 = unfilled) and whether each order's plan is
+    proved optimal: the cover search of every order, then the lines given to the warehouses
+    chosen, within the stock of each row (kernel calls over all orders at once)."""
+    indptr, row, warehouse, part, substitute, km = cand
+    # A demand's own part's candidates come before its substitutes (StockIndex.candidates).
+    own = np.r_[0, np.cumsum(substitute == 0)]
+    own_end = (indptr[:-1] + own[indptr[1:]] - own[indptr[:-1]]).astype(np.int64)
+    # Per order, the warehouses worth a look (the kernel drops the dominated ones).
+    summary = kernels.order_warehouses(
+        indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
+    )
+    weight = np.bincount(demand.of_line, minlength=len(demand.lines)).astype(np.int64)
+    chosen_indptr, chosen, optimal = kernels.cover_orders(
+        *summary, demand.order_indptr, weight, cap, max_nodes
+    )
+    return kernels.assign_orders(
+        indptr,
+        own_end,
+        row,
+        warehouse,
+        part,
+        substitute,
+        km,
+        demand.lines.qty,
+        available,
+        demand.order_indptr,
+        chosen_indptr,
+        chosen,
+        optimal,
+        cap,
+        n_warehouses,
+    )
 
 
 def _line_table(
