@@ -29,8 +29,9 @@ already exceeds the best cover of this size, or whose remaining lines cannot be 
 shipments left. The first size with a cover is the fewest shipments, and the search keeps the
 cover with the fewest substitutes, then the least total distance (ties: the smaller warehouse
 codes). An order's lines are bits of masks of 64-bit words, so orders of any size are
-searched the same way; a kernel first drops the warehouses a nearer one makes redundant, and
-the search itself is compiled (``cover_orders``, all orders in one call, the GIL released).
+searched the same way. Kernels, each over all orders at once with the GIL released, drop the
+warehouses a nearer one makes redundant, search the covers, and give the lines to the
+warehouses chosen.
 The search stops after ``max_nodes`` branches; the plan is then the greedy cover (repeatedly
 the warehouse filling the most open lines, nearest first), which uses at most
 ``H(n) ~ ln n + 1`` times the fewest shipments, and is marked ``optimal=False``.
@@ -64,6 +65,9 @@ if TYPE_CHECKING:
 __all__ = ["SourcingPlan", "source_order", "source_orders"]
 
 MAX_NODES = 20_000  # branches of the exact search per order before falling back to greedy
+# More shipments or branches than any order can use, and within the kernels' int64: a larger
+# cap or budget means the same.
+_UNLIMITED = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ def source_orders(
         demand,
         inventory._ledger.available,
         cap,
-        max_nodes,
+        min(max_nodes, _UNLIMITED),
         inventory._kernels,
         len(inventory._warehouses.ids),
     )
@@ -289,14 +293,14 @@ def _within(
 
 def _check_cap(max_shipments: Any) -> int:
     if max_shipments is None:
-        return 1 << 30
+        return _UNLIMITED
     if isinstance(max_shipments, bool) or not isinstance(max_shipments, (int, np.integer)):
         raise ColumnTypeError(
             f"max_shipments must be an int or None, got {type(max_shipments).__name__}"
         )
     if max_shipments < 1:
         raise DataError(f"max_shipments must be >= 1, got {max_shipments}")
-    return int(max_shipments)
+    return min(int(max_shipments), _UNLIMITED)
 
 
 def _check_one_position(lines: OrderLines, order: np.ndarray, order_ids: pa.Array) -> None:
