@@ -327,6 +327,19 @@ def test_the_greedy_cover_takes_over_when_the_search_runs_out(inventory):
     assert greedy.column("filled").to_pylist() == [True, True, True]
 
 
+def test_caps_and_budgets_past_the_kernels_integers_mean_none(inventory):
+    """A cap or budget too large for a 64-bit integer is as good as none: the plan is the same."""
+    lines = {
+        "order_id": ["O1"] * 3,
+        "lat": [SHANGHAI[0]] * 3,
+        "lon": [SHANGHAI[1]] * 3,
+        "part_id": ["A1", "B", "D"],
+    }
+    expected = inventory.source_orders(lines)
+    assert inventory.source_orders(lines, max_shipments=10**40).equals(expected)
+    assert inventory.source_orders(lines, max_nodes=10**40).equals(expected)
+
+
 def test_input_forms_and_default_qty(inventory):
     expected = inventory.source_order({"part_id": ["A1", "B"], "qty": [1, 1]}, *SHANGHAI)
     for lines in (

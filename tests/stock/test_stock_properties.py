@@ -301,3 +301,67 @@ def test_order_warehouses_matches_reference(args) -> None:
     want = _kernels_py.order_warehouses(*args)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w)
+
+
+@SETTINGS
+@given(
+    args=order_candidates(),
+    seed=st.integers(0, 2**32 - 1),
+    cap=st.sampled_from([1, 2, 3, 1 << 30]),
+    max_nodes=st.sampled_from([1, 2, 5, 30, 2_000]),
+)
+def test_cover_orders_matches_reference(args, seed, cap, max_nodes) -> None:
+    """The compiled cover search walks the twin's nodes: same covers, same ``optimal`` flags,
+    with every budget (small ones end in the greedy cover) and every cap."""
+    summary = _kernels.order_warehouses(*args)
+    order_indptr = args[4]
+    weight = np.random.default_rng(seed).integers(1, 4, int(order_indptr[-1]))
+    cover = (*summary, order_indptr, weight, cap, max_nodes)
+    got = _kernels.cover_orders(*cover)
+    want = _kernels_py.cover_orders(*cover)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+        assert g.dtype == w.dtype
+
+
+@SETTINGS
+@given(
+    args=order_candidates(),
+    seed=st.integers(0, 2**32 - 1),
+    cap=st.sampled_from([1, 2, 1 << 30]),
+)
+def test_assign_orders_matches_reference(args, seed, cap) -> None:
+    """Lines given to the chosen warehouses as the twin gives them, stock competition included:
+    a few stock rows shared by the demands, often too few units for all of them."""
+    line_indptr, warehouse, substitute, km, order_indptr, n_warehouses = args
+    rng = np.random.default_rng(seed)
+    n_demands, n_candidates = len(line_indptr) - 1, len(warehouse)
+    order = np.lexsort((substitute, np.repeat(np.arange(n_demands), np.diff(line_indptr))))
+    warehouse, substitute, km = warehouse[order], substitute[order], km[order]
+    own = np.r_[0, np.cumsum(substitute == 0)]
+    own_end = (line_indptr[:-1] + own[line_indptr[1:]] - own[line_indptr[:-1]]).astype(np.int64)
+    summary = _kernels.order_warehouses(
+        line_indptr, warehouse, substitute, km, order_indptr, n_warehouses
+    )
+    weight = np.ones(n_demands, np.int64)
+    chosen = _kernels.cover_orders(*summary, order_indptr, weight, cap, 2_000)
+    arrays = (
+        line_indptr,
+        own_end,
+        rng.integers(0, 6, n_candidates).astype(np.int64),  # stock rows, shared
+        warehouse,
+        rng.integers(0, 4, n_candidates).astype(np.int32),  # parts
+        substitute,
+        km,
+        rng.integers(1, 3, n_demands).astype(np.int64),  # quantities
+        rng.integers(0, 4, 6).astype(np.int64),  # units available in each row
+        order_indptr,
+        *chosen,
+        cap,
+        n_warehouses,
+    )
+    got = _kernels.assign_orders(*arrays)
+    want = _kernels_py.assign_orders(*arrays)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+        assert g.dtype == w.dtype

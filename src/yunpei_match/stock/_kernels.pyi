@@ -24,6 +24,35 @@ def order_warehouses(
     order_indptr: _I64,
     n_warehouses: int,
 ) -> tuple[_I64, _I64, _I32, npt.NDArray[np.uint64], npt.NDArray[np.uint64], _F64]: ...
+def cover_orders(
+    indptr: _I64,
+    word_indptr: _I64,
+    warehouse: _I32,
+    mask: npt.NDArray[np.uint64],
+    own: npt.NDArray[np.uint64],
+    km: _F64,
+    order_indptr: _I64,
+    weight: _I64,
+    cap: int,
+    max_nodes: int,
+) -> tuple[_I64, _I32, _U8]: ...
+def assign_orders(
+    line_indptr: _I64,
+    own_end: _I64,
+    row: _I64,
+    warehouse: _I32,
+    part: _I32,
+    substitute: _U8,
+    km: _F64,
+    qty: _I64,
+    available: _I64,
+    order_indptr: _I64,
+    chosen_indptr: _I64,
+    chosen: _I32,
+    optimal: _U8,
+    cap: int,
+    n_warehouses: int,
+) -> tuple[_I64, _U8]: ...
 
 @final
 class StockIndex:

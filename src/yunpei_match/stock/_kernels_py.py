@@ -207,6 +207,217 @@ def order_warehouses(
     )
 
 
+def cover_orders(
+    indptr: np.ndarray,
+    word_indptr: np.ndarray,
+    warehouse: np.ndarray,
+    mask: np.ndarray,
+    own: np.ndarray,
+    km: np.ndarray,
+    order_indptr: np.ndarray,
+    weight: np.ndarray,
+    cap: int,
+    max_nodes: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One :class:`Cover` an order, over the warehouses ``order_warehouses`` kept."""
+    chosen: list[int] = []
+    out_indptr, optimal = [0], []
+    for o in range(len(order_indptr) - 1):
+        a, b = int(indptr[o]), int(indptr[o + 1])
+        n_words = -(-(int(order_indptr[o + 1]) - int(order_indptr[o])) // 64)
+        first = int(word_indptr[o])
+        w = [int(code) for code in warehouse[a:b]]
+        masks, owns = (
+            [_bit_set(words[first + n_words * i : first + n_words * (i + 1)]) for i in range(b - a)]
+            for words in (mask, own)
+        )
+        cover = Cover(
+            dict(zip(w, masks, strict=True)),
+            dict(zip(w, owns, strict=True)),
+            dict(zip(w, (float(x) for x in km[a:b]), strict=True)),
+            [int(x) for x in weight[order_indptr[o] : order_indptr[o + 1]]],
+            max_nodes,
+        )
+        best, proven = cover.best(cap)
+        chosen += sorted(best)
+        out_indptr.append(len(chosen))
+        optimal.append(proven)
+    return (
+        np.array(out_indptr, np.int64),
+        np.array(chosen, np.int32),
+        np.array(optimal, np.uint8),
+    )
+
+
+class Cover:
+    """The cover search of one order (``cover_orders``; the problem is in ``sourcing.py``).
+
+    Warehouses and the order's demands are bit sets (Python integers, so an order may have any
+    number of lines): ``masks[w]`` has bit ``i`` set when warehouse ``w`` can fill demand
+    ``i``, ``own[w]`` when it has the part itself for it. :meth:`best` finds the fewest
+    warehouses covering every fillable demand, then the fewest substitute lines, then the least
+    total distance, by branch and bound, falling back to a greedy cover when it runs out of
+    branches.
+
+    Parameters
+    ----------
+    masks, own, km : dict
+        Warehouse -> fill mask, own mask and distance.
+    weights : list of int
+        Order lines each demand stands for (lines naming one part are one demand).
+    nodes : int
+        Branches the exact search may take, over all cover sizes.
+    """
+
+    def __init__(
+        self,
+        masks: dict[int, int],
+        own: dict[int, int],
+        km: dict[int, float],
+        weights: list[int],
+        nodes: int,
+    ) -> None:
+        self.masks, self.own, self.km, self.nodes = masks, own, km, nodes
+        self.target = 0
+        for mask in masks.values():
+            self.target |= mask
+        self.widest = max((m.bit_count() for m in masks.values()), default=0)
+        self.options: list[list[int]] = [[] for _ in range(self.target.bit_length())]
+        for w in sorted(masks, key=lambda w: (km[w], w)):
+            for line in set_bits(masks[w]):
+                self.options[line].append(w)
+        # Branch on the open demand with the fewest options, the first of them on a tie: the
+        # options never change, so one order of the demands serves the whole search.
+        self.branch_order = sorted(set_bits(self.target), key=lambda i: (len(self.options[i]), i))
+        self.by_weight: dict[int, int] = {}  # demands standing for that many lines, as a mask
+        for line, weight in enumerate(weights):
+            self.by_weight[weight] = self.by_weight.get(weight, 0) | 1 << line
+
+    def best(self, cap: int) -> tuple[set[int], bool]:
+        """The warehouses of the best cover of at most ``cap``, and whether it is proven best."""
+        if not self.target:
+            return set(), True
+        for size in range(1, min(cap, self.target.bit_count()) + 1):
+            self.found: tuple[int, float, list[int]] | None = None
+            if not self._search(size, [], 0, 0.0, 0):
+                return self._greedy(cap), False
+            if self.found is not None:
+                return set(self.found[2]), True
+        return self._greedy(cap), False
+
+    def _search(self, size: int, chosen: list[int], covered: int, km: float, at: int) -> bool:
+        """Depth-first search for covers of ``size``; False when the node budget runs out.
+
+        The demands before ``branch_order[at]`` are all covered by ``chosen``."""
+        self.nodes -= 1
+        if self.nodes < 0:
+            return False
+        if covered == self.target:
+            self._record(chosen, km)
+            return True
+        open_lines = self.target & ~covered
+        if open_lines.bit_count() > (size - len(chosen)) * self.widest:
+            return True
+        while covered >> self.branch_order[at] & 1:
+            at += 1
+        for w in self.options[self.branch_order[at]]:
+            total = km + self.km[w]
+            if self.found is not None and self.found[0] == 0 and total > self.found[1]:
+                break  # no substitutes to save, and the options only get farther
+            if not self._search(size, [*chosen, w], covered | self.masks[w], total, at + 1):
+                return False
+        return True
+
+    def _record(self, chosen: list[int], km: float) -> None:
+        own = 0
+        for w in chosen:
+            own |= self.own[w]
+        as_substitute = self.target & ~own
+        substitutes = sum(
+            weight * (as_substitute & mask).bit_count() for weight, mask in self.by_weight.items()
+        )
+        key = (substitutes, km, sorted(chosen))
+        if self.found is None or key < self.found:
+            self.found = key
+
+    def _greedy(self, cap: int) -> set[int]:
+        chosen: set[int] = set()
+        covered = 0
+        while covered != self.target and len(chosen) < cap:
+            w = max(
+                self.masks,
+                key=lambda w: ((self.masks[w] & ~covered).bit_count(), -self.km[w], -w),
+            )
+            chosen.add(w)
+            covered |= self.masks[w]
+        return chosen
+
+
+def set_bits(mask: int) -> list[int]:
+    """Positions of the bits set in ``mask``, lowest first."""
+    return [i for i, bit in enumerate(reversed(f"{mask:b}")) if bit == "1"] if mask else []
+
+
+def assign_orders(
+    line_indptr: np.ndarray,
+    own_end: np.ndarray,
+    row: np.ndarray,
+    warehouse: np.ndarray,
+    part: np.ndarray,
+    substitute: np.ndarray,
+    km: np.ndarray,
+    qty: np.ndarray,
+    available: np.ndarray,
+    order_indptr: np.ndarray,
+    chosen_indptr: np.ndarray,
+    chosen: np.ndarray,
+    optimal: np.ndarray,
+    cap: int,
+    n_warehouses: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    choice = np.full(len(qty), -1, np.int64)
+    out_optimal = np.zeros(len(order_indptr) - 1, np.uint8)
+
+    def pick(d: int, candidates: range, ships: set[int], taken: dict[int, int], add: bool) -> int:
+        best, best_key = -1, None
+        for c in candidates:
+            r, new = int(row[c]), int(warehouse[c]) not in ships
+            if (new and not add) or int(available[r]) - taken.get(r, 0) < int(qty[d]):
+                continue
+            key = (new, int(substitute[c]), float(km[c]), int(warehouse[c]), int(part[c]))
+            if best_key is None or key < best_key:
+                best, best_key = c, key
+        if best >= 0:
+            taken[int(row[best])] = taken.get(int(row[best]), 0) + int(qty[d])
+        return best
+
+    for o in range(len(order_indptr) - 1):
+        ships = {int(w) for w in chosen[chosen_indptr[o] : chosen_indptr[o + 1]]}
+        demands = range(int(order_indptr[o]), int(order_indptr[o + 1]))
+        own = {d: range(int(line_indptr[d]), int(own_end[d])) for d in demands}
+        others = {d: range(int(own_end[d]), int(line_indptr[d + 1])) for d in demands}
+        every = {d: range(int(line_indptr[d]), int(line_indptr[d + 1])) for d in demands}
+        taken: dict[int, int] = {}
+        for candidates in (own, others):
+            for d in demands:
+                if choice[d] < 0:
+                    choice[d] = pick(d, candidates[d], ships, taken, add=False)
+        planned = True
+        for d in demands:
+            if choice[d] < 0 and any(int(warehouse[c]) in ships for c in every[d]):
+                planned = False
+                choice[d] = pick(d, every[d], ships, taken, add=len(ships) < cap)
+                if choice[d] >= 0:
+                    ships.add(int(warehouse[choice[d]]))
+        out_optimal[o] = bool(optimal[o]) and planned
+    return choice, out_optimal
+
+
+def _bit_set(words: np.ndarray) -> int:
+    """64-bit words, lowest first, as one Python integer."""
+    return sum(int(word) << (64 * k) for k, word in enumerate(words))
+
+
 def _words(mask: int, n_words: int) -> list[int]:
     """A bit set as ``n_words`` 64-bit words, lowest first."""
     return [(mask >> (64 * k)) & (2**64 - 1) for k in range(n_words)]

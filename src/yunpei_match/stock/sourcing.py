@@ -28,11 +28,13 @@ with the fewest candidate warehouses (one of them must ship it), prune a branch 
 already exceeds the best cover of this size, or whose remaining lines cannot be covered by the
 shipments left. The first size with a cover is the fewest shipments, and the search keeps the
 cover with the fewest substitutes, then the least total distance (ties: the smaller warehouse
-codes). An order's lines are bits of Python integers, so orders of any size are searched the
-same way; a kernel first drops the warehouses a nearer one makes redundant. The search stops
-after ``max_nodes`` branches; the plan is then the greedy cover (repeatedly the warehouse filling
-the most open lines, nearest first), which uses at most ``H(n) ~ ln n + 1`` times the fewest
-shipments, and is marked ``optimal=False``.
+codes). An order's lines are bits of masks of 64-bit words, so orders of any size are
+searched the same way. Kernels, each over all orders at once with the GIL released, drop the
+warehouses a nearer one makes redundant, search the covers, and give the lines to the
+warehouses chosen.
+The search stops after ``max_nodes`` branches; the plan is then the greedy cover (repeatedly
+the warehouse filling the most open lines, nearest first), which uses at most
+``H(n) ~ ln n + 1`` times the fewest shipments, and is marked ``optimal=False``.
 
 ``max_shipments`` caps the plan: when no cover of that many warehouses exists, the greedy picks
 that many warehouses filling as many lines as it can (at least ``1 - 1/e`` of the most that
@@ -55,7 +57,6 @@ import pyarrow.compute as pc
 
 from .._base.tables import as_table, require_columns, string_column
 from ..errors import ColumnTypeError, DataError
-from .cover import Cover
 from .inventory import Inventory, available, candidates, stock_kernels, tier_rules
 from .tables import OrderLines, check_max_km, check_position, encode_lines
 from .tiers import rule_ranks, tier_columns
@@ -63,6 +64,9 @@ from .tiers import rule_ranks, tier_columns
 __all__ = ["SourcingPlan", "source_order", "source_orders"]
 
 MAX_NODES = 20_000  # branches of the exact search per order before falling back to greedy
+# More shipments or branches than any order can use, and within the kernels' int64: a larger
+# cap or budget means the same.
+_UNLIMITED = 1 << 62
 
 
 @dataclass(frozen=True)
@@ -253,22 +257,18 @@ def source_orders(
     cand = candidates(inventory, demand.lines, substitutes, check_max_km(max_km))
     if within is not None:
         cand = _within(inventory, cand, demand.lines.part, inventory.tiers.rank(within))
-    solver = _Solver(
+    choice, optimal = _solve(
         cand,
         demand,
         available(inventory),
         cap,
-        max_nodes,
+        min(max_nodes, _UNLIMITED),
         stock_kernels(inventory),
         len(inventory.warehouse_ids),
     )
-    choice = np.full(len(demand.lines), -1, np.int64)
-    optimal = np.ones(demand.n_orders, bool)
-    order_indptr = demand.order_indptr.tolist()
-    for o in range(demand.n_orders):
-        lo, hi = order_indptr[o], order_indptr[o + 1]
-        choice[lo:hi], optimal[o] = solver.solve(o, lo, hi)
-    return _line_table(inventory, table, order_ids, encoded, demand, cand, choice, optimal[order])
+    return _line_table(
+        inventory, table, order_ids, encoded, demand, cand, choice, optimal.astype(bool)[order]
+    )
 
 
 def _within(
@@ -285,14 +285,14 @@ def _within(
 
 def check_max_shipments(max_shipments: Any) -> int:
     if max_shipments is None:
-        return 1 << 30
+        return _UNLIMITED
     if isinstance(max_shipments, bool) or not isinstance(max_shipments, (int, np.integer)):
         raise ColumnTypeError(
             f"max_shipments must be an int or None, got {type(max_shipments).__name__}"
         )
     if max_shipments < 1:
         raise DataError(f"max_shipments must be >= 1, got {max_shipments}")
-    return int(max_shipments)
+    return min(int(max_shipments), _UNLIMITED)
 
 
 def _check_one_position(lines: OrderLines, order: np.ndarray, order_ids: pa.Array) -> None:
@@ -335,126 +335,47 @@ def _demands(lines: OrderLines, order: np.ndarray) -> _Demands:
     )
 
 
-class _Solver:
-    """The cover search of one order at a time over the candidate CSR of all demands."""
-
-    def __init__(
-        self,
-        cand: tuple[np.ndarray, ...],
-        demand: _Demands,
-        available: np.ndarray,
-        cap: int,
-        max_nodes: int,
-        kernels: Any,
-        n_warehouses: int,
-    ) -> None:
-        indptr, row, warehouse, part, substitute, km = cand
-        self.indptr, self.row = indptr.tolist(), row.tolist()
-        self.warehouse, self.part = warehouse.tolist(), part.tolist()
-        self.substitute, self.km = substitute.tolist(), km.tolist()
-        self.qty = demand.lines.qty.tolist()
-        self.weight = np.bincount(demand.of_line, minlength=len(demand.lines)).tolist()
-        self.available, self.cap, self.max_nodes = available, cap, max_nodes
-        # A demand's own part's candidates come before its substitutes (StockIndex.candidates).
-        own = np.r_[0, np.cumsum(substitute == 0)]
-        self.own_end = (indptr[:-1] + own[indptr[1:]] - own[indptr[:-1]]).tolist()
-        # Per order, the warehouses worth a look (the kernel drops the dominated ones).
-        summary = kernels.order_warehouses(
-            indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
-        )
-        self.summary_indptr, self.word_indptr = summary[0].tolist(), summary[1].tolist()
-        self.summary_warehouse, self.summary_km = summary[2].tolist(), summary[5].tolist()
-        self.words = (summary[3], summary[4])  # fill and own masks
-        self.word_values = (summary[3].tolist(), summary[4].tolist())
-
-    def solve(self, o: int, lo: int, hi: int) -> tuple[list[int], bool]:
-        """Chosen candidate (index into the CSR, -1 = unfilled) of demands lo..hi of order
-        ``o``, and whether the plan is proved optimal."""
-        masks, own, km = self._masks(o)
-        cover = Cover(masks, own, km, self.weight[lo:hi], self.max_nodes)
-        chosen, optimal = cover.best(self.cap)
-        choice, as_planned = self._assign(lo, hi, chosen)
-        return choice, optimal and as_planned
-
-    def _masks(self, o: int) -> tuple[dict[int, int], dict[int, int], dict[int, float]]:
-        """Warehouse -> fill mask, own mask and km, the warehouses worth a look only."""
-        a, b = self.summary_indptr[o], self.summary_indptr[o + 1]
-        first, last = self.word_indptr[o], self.word_indptr[o + 1]
-        w, km = self.summary_warehouse[a:b], self.summary_km[a:b]
-        if last - first == b - a:  # one word a warehouse: the words are the masks
-            mask, own = (values[first:last] for values in self.word_values)
-        else:
-            mask, own = (_bit_sets(words[first:last], b - a) for words in self.words)
-        return (
-            dict(zip(w, mask, strict=True)),
-            dict(zip(w, own, strict=True)),
-            dict(zip(w, km, strict=True)),
-        )
-
-    def _assign(self, lo: int, hi: int, chosen: set[int]) -> tuple[list[int], bool]:
-        """Give each demand a candidate in the chosen warehouses, within the stock of each row.
-
-        Lines asking for the part itself go first, then those needing a substitute, nearest
-        first. Two demands can compete for one stock row (a part asked for in one line is
-        another line's substitute); a demand left without stock then takes the best other
-        candidate, adding a shipment if the cap allows, and the plan is no longer optimal.
-        """
-        taken: dict[int, int] = {}  # stock row -> units this plan takes from it
-        choice = [-1] * (hi - lo)
-        for substitute in (0, 1):
-            for d in range(lo, hi):
-                if choice[d - lo] < 0:
-                    choice[d - lo] = self._pick(d, taken, chosen, substitute=substitute)
-        as_planned = True
-        for d in range(lo, hi):
-            if choice[d - lo] < 0 and any(self.warehouse[c] in chosen for c in self._range(d)):
-                as_planned = False
-                c = self._pick(d, taken, chosen, add=len(chosen) < self.cap)
-                choice[d - lo] = c
-                if c >= 0:
-                    chosen.add(self.warehouse[c])
-        return choice, as_planned
-
-    def _range(self, d: int, substitute: int | None = None) -> range:
-        """Candidates of demand ``d``: all, or only its own part's (0) or substitutes (1)."""
-        if substitute is None:
-            return range(self.indptr[d], self.indptr[d + 1])
-        if substitute == 0:
-            return range(self.indptr[d], self.own_end[d])
-        return range(self.own_end[d], self.indptr[d + 1])
-
-    def _pick(
-        self,
-        d: int,
-        taken: dict[int, int],
-        chosen: set[int],
-        *,
-        substitute: int | None = None,
-        add: bool = False,
-    ) -> int:
-        """The best candidate of demand ``d`` with the stock left, -1 if none: in a chosen
-        warehouse (or, with ``add``, any), of one kind (own part 0, substitute 1) if given."""
-        best, best_key = -1, None
-        for c in self._range(d, substitute):
-            row, new = self.row[c], self.warehouse[c] not in chosen
-            if new and not add:
-                continue
-            if self.available[row] - taken.get(row, 0) < self.qty[d]:
-                continue
-            key = (new, self.substitute[c], self.km[c], self.warehouse[c], self.part[c])
-            if best_key is None or key < best_key:
-                best, best_key = c, key
-        if best >= 0:
-            taken[self.row[best]] = taken.get(self.row[best], 0) + self.qty[d]
-        return best
-
-
-def _bit_sets(words: np.ndarray, n: int) -> list[int]:
-    """``n`` bit sets of as many 64-bit words each, lowest word first, as Python integers."""
-    if not n:
-        return []
-    rows = words.reshape(n, -1).astype("<u8", copy=False)  # bytes in little-endian order
-    return [int.from_bytes(row.tobytes(), "little") for row in rows]
+def _solve(
+    cand: tuple[np.ndarray, ...],
+    demand: _Demands,
+    available: np.ndarray,
+    cap: int,
+    max_nodes: int,
+    kernels: Any,
+    n_warehouses: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate chosen for each demand (-1 = unfilled) and whether each order's plan is
+    proved optimal: the cover search of every order, then the lines given to the warehouses
+    chosen, within the stock of each row (kernel calls over all orders at once)."""
+    indptr, row, warehouse, part, substitute, km = cand
+    # A demand's own part's candidates come before its substitutes (StockIndex.candidates).
+    own = np.r_[0, np.cumsum(substitute == 0)]
+    own_end = (indptr[:-1] + own[indptr[1:]] - own[indptr[:-1]]).astype(np.int64)
+    # Per order, the warehouses worth a look (the kernel drops the dominated ones).
+    summary = kernels.order_warehouses(
+        indptr, warehouse, substitute, km, demand.order_indptr, n_warehouses
+    )
+    weight = np.bincount(demand.of_line, minlength=len(demand.lines)).astype(np.int64)
+    chosen_indptr, chosen, optimal = kernels.cover_orders(
+        *summary, demand.order_indptr, weight, cap, max_nodes
+    )
+    return kernels.assign_orders(
+        indptr,
+        own_end,
+        row,
+        warehouse,
+        part,
+        substitute,
+        km,
+        demand.lines.qty,
+        available,
+        demand.order_indptr,
+        chosen_indptr,
+        chosen,
+        optimal,
+        cap,
+        n_warehouses,
+    )
 
 
 def _line_table(
