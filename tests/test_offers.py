@@ -21,7 +21,6 @@ import pytest
 
 import yunpei_match as ym
 from yunpei_match.errors import ColumnTypeError, DataError, MissingColumnError, UnknownIdError
-from yunpei_match.stock import _kernels, _kernels_py
 
 EARTH_RADIUS_KM = 6371.0088
 TOLERANCE_KM = 1e-6
@@ -90,7 +89,7 @@ STOCK_ROWS = [
 ]
 
 
-def make_catalog() -> ym.Catalog:
+def make_catalog(kernels: str = "compiled") -> ym.Catalog:
     fits = [(part, vehicle) for part, *_, vehicles in PARTS for vehicle in vehicles]
     with_oe = [(row[0], row[4]) for row in PARTS if row[4]]
     return ym.Catalog.from_tables(
@@ -110,15 +109,16 @@ def make_catalog() -> ym.Catalog:
         fitments={"part_id": [p for p, _ in fits], "vehicle_id": [v for _, v in fits]},
         oe_numbers={"part_id": [p for p, _ in with_oe], "oe_number": [n for _, n in with_oe]},
         vin_patterns={"pattern": ["LVGBE40K*KG******"] * 2, "vehicle_id": ["V1", "V3"]},
+        kernels=kernels,
     )
 
 
 @pytest.fixture(scope="module")
-def catalog() -> ym.Catalog:
-    return make_catalog()
+def catalog(impl) -> ym.Catalog:
+    return make_catalog(impl)
 
 
-def make_inventory(catalog: ym.Catalog, kernels=_kernels) -> ym.Inventory:
+def make_inventory(catalog: ym.Catalog) -> ym.Inventory:
     return ym.Inventory.from_tables(
         catalog,
         warehouses={
@@ -131,13 +131,13 @@ def make_inventory(catalog: ym.Catalog, kernels=_kernels) -> ym.Inventory:
             name: [row[i] for row in STOCK_ROWS]
             for i, name in enumerate(["warehouse_id", "part_id", "qty"])
         },
-        kernels=kernels,
     )
 
 
-@pytest.fixture(scope="module", params=[_kernels, _kernels_py], ids=["cython", "reference"])
-def inventory(request: pytest.FixtureRequest, catalog) -> ym.Inventory:
-    return make_inventory(catalog, request.param)
+@pytest.fixture(scope="module")
+def inventory(catalog) -> ym.Inventory:
+    """The inventory over ``catalog``, on its kernel choice (``impl``)."""
+    return make_inventory(catalog)
 
 
 def test_the_network_is_as_described():

@@ -19,7 +19,6 @@ from pathlib import Path
 
 MODULES = (
     "yunpei_match",
-    "yunpei_match.catalog.kernels",
     "yunpei_match.fitment",
     "yunpei_match.numbers",
     "yunpei_match.vin",

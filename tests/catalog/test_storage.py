@@ -15,7 +15,6 @@ import textwrap
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -55,7 +54,7 @@ FITMENTS = {
 }
 
 
-def build(kernels: ModuleType | None = None, **changes: dict[str, list[Any]]) -> ym.Catalog:
+def build(kernels: str | None = None, **changes: dict[str, list[Any]]) -> ym.Catalog:
     tables = {"vehicles": VEHICLES, "parts": PARTS, "fitments": FITMENTS, **changes}
     options = {} if kernels is None else {"kernels": kernels}
     return ym.Catalog.from_tables(**tables, **options)
@@ -130,7 +129,7 @@ def test_fixture_catalogue_exercises_details_sets_ranges_and_universal_parts(
 
 @pytest.mark.parametrize("verify_checksums", [True, False], ids=["crc", "no-crc"])
 def test_load_answers_every_query_like_the_saved_catalogue(
-    impl: ModuleType, tmp_path: Path, verify_checksums: bool
+    impl: str, tmp_path: Path, verify_checksums: bool
 ) -> None:
     original = build(kernels=impl)
     path = original.save(tmp_path / "idx")

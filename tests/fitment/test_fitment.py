@@ -1,4 +1,7 @@
-"""Fitment answers on the sample catalogue (known answers), the batch job, the CLI, threads."""
+"""Fitment answers on the sample catalogue (known answers), the batch job, the CLI, threads.
+
+The sample catalogue is built over each kernel choice (the ``impl`` fixture).
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ from yunpei_match.cli import main
 
 
 @pytest.fixture(scope="module")
-def samples(samples_dir) -> ym.Catalog:
-    return ym.Catalog.from_parquet(samples_dir)
+def samples(samples_dir, impl) -> ym.Catalog:
+    return ym.Catalog.from_parquet(samples_dir, kernels=impl)
 
 
 def test_sample_catalogue_builds_with_known_counts(samples):

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import yunpei_match as ym
-from yunpei_match.catalog.kernels import REFERENCE
 from yunpei_match.fitment import _kernels, _kernels_py
 from yunpei_match.fitment.links import build_links
 
@@ -235,7 +234,7 @@ def test_api_core_equals_reference_and_brute_force(catalogue):
     vehicles, parts, fitments = catalogue
     tables = {"vehicles": vehicles, "parts": parts, "fitments": fitments}
     core = ym.Catalog.from_tables(**tables)
-    reference = ym.Catalog.from_tables(**tables, kernels=REFERENCE)
+    reference = ym.Catalog.from_tables(**tables, kernels="reference")
     sparse = ym.Catalog.from_tables(**tables, layout="sparse")
     answers = _answers(core, vehicles, parts)
     assert answers == _answers(reference, vehicles, parts)

@@ -1,4 +1,8 @@
-"""Part numbers: normalisation, lookups, interchange groups, supersession chains, errors."""
+"""Part numbers: normalisation, lookups, interchange groups, supersession chains, errors.
+
+The cases taking the ``impl`` fixture (or the ``numbers`` index built on it) run over the
+compiled kernels and over their pure-Python twins.
+"""
 
 from __future__ import annotations
 
@@ -32,12 +36,19 @@ SUPERSESSIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def numbers() -> ym.NumberIndex:
-    catalog = ym.Catalog.from_tables(
-        vehicles=NO_VEHICLES, parts=PARTS, oe_numbers=OE_NUMBERS, supersessions=SUPERSESSIONS
+def build(kernels: str) -> ym.Catalog:
+    return ym.Catalog.from_tables(
+        vehicles=NO_VEHICLES,
+        parts=PARTS,
+        oe_numbers=OE_NUMBERS,
+        supersessions=SUPERSESSIONS,
+        kernels=kernels,
     )
-    return catalog.numbers
+
+
+@pytest.fixture(scope="module")
+def numbers(impl) -> ym.NumberIndex:
+    return build(impl).numbers
 
 
 @pytest.mark.parametrize(
@@ -54,14 +65,14 @@ def numbers() -> ym.NumberIndex:
         ("", ""),
     ],
 )
-def test_normalize_number(typed: str, key: str) -> None:
-    assert normalize_number(typed) == key
-    assert normalize_numbers([typed]).to_pylist() == [key]
+def test_normalize_number(impl, typed: str, key: str) -> None:
+    assert normalize_number(typed, kernels=impl) == key
+    assert normalize_numbers([typed], kernels=impl).to_pylist() == [key]
 
 
-def test_normalize_number_rejects_non_strings() -> None:
+def test_normalize_number_rejects_non_strings(impl) -> None:
     with pytest.raises(ym.ColumnTypeError, match="must be a string, got int"):
-        normalize_number(986452041)  # type: ignore[arg-type]
+        normalize_number(986452041, kernels=impl)  # type: ignore[arg-type]
 
 
 def test_lookup_by_own_and_oe_number_however_typed(numbers) -> None:
@@ -175,11 +186,9 @@ def test_bad_number_tables_raise_typed_errors(changes, error, message) -> None:
         ym.Catalog.from_tables(**tables)
 
 
-def test_numbers_survive_save_and_load(numbers, tmp_path: Path) -> None:
-    catalog = ym.Catalog.from_tables(
-        vehicles=NO_VEHICLES, parts=PARTS, oe_numbers=OE_NUMBERS, supersessions=SUPERSESSIONS
-    )
-    loaded = ym.Catalog.load(catalog.save(tmp_path / "index"))
+def test_numbers_survive_save_and_load(impl, tmp_path: Path) -> None:
+    catalog = build(impl)
+    loaded = ym.Catalog.load(catalog.save(tmp_path / "index"), kernels=impl)
     for query in ("90915-YZZB1", "W 68/3", "15400RTA003", "nope"):
         assert loaded.numbers.lookup(query).equals(catalog.numbers.lookup(query))
     assert loaded.numbers.interchange("H1").equals(catalog.numbers.interchange("H1"))
@@ -197,20 +206,19 @@ def test_numbers_survive_save_and_load(numbers, tmp_path: Path) -> None:
         ("link_brand", 0, 7, r"link_brand names a brand that is not stored"),
     ],
 )
-def test_altered_number_arrays_are_caught_on_load(tmp_path: Path, array, position, value, message):
-    catalog = ym.Catalog.from_tables(
-        vehicles=NO_VEHICLES, parts=PARTS, oe_numbers=OE_NUMBERS, supersessions=SUPERSESSIONS
-    )
-    index = catalog.save(tmp_path / "index")
+def test_altered_number_arrays_are_caught_on_load(
+    impl, tmp_path: Path, array, position, value, message
+):
+    index = build(impl).save(tmp_path / "index")
     path = index / f"{array}.bin"
     dtype = {"number_indptr": "<i8", "part_link": "<i8"}.get(array, "<i4")
     values = np.fromfile(path, dtype=dtype)
     values[position] = value
     values.tofile(path)
     with pytest.raises(ym.IndexFileError, match=message):
-        ym.Catalog.load(index, verify_checksums=False)
+        ym.Catalog.load(index, verify_checksums=False, kernels=impl)
     with pytest.raises(ym.IndexFileError, match="CRC-32"):
-        ym.Catalog.load(index)
+        ym.Catalog.load(index, kernels=impl)
 
 
 @pytest.mark.parametrize(
@@ -261,7 +269,7 @@ def test_batch_of_non_strings_raises_column_type_error(numbers) -> None:
         numbers.lookup_many("W 68/3")
 
 
-def test_long_numbers_are_searched_exactly_and_never_hang() -> None:
+def test_long_numbers_are_searched_exactly_and_never_hang(impl) -> None:
     long_number = "A1" * 22  # 44 characters: beyond the deletion index, found through q-grams
     parts = {
         "part_id": ["L1", "L2", "S1"],
@@ -269,7 +277,7 @@ def test_long_numbers_are_searched_exactly_and_never_hang() -> None:
         "part_number": [long_number, "9" * 10_000, "W 68/3"],  # a 10 kB number in the data
         "category": ["c"] * 3,
     }
-    numbers = ym.Catalog.from_tables(vehicles=NO_VEHICLES, parts=parts).numbers
+    numbers = ym.Catalog.from_tables(vehicles=NO_VEHICLES, parts=parts, kernels=impl).numbers
     typo = long_number[:-1] + "X"
     hits = numbers.search_many([typo, "W 68/8", "9" * 9_999], max_edits=2, limit=None)
     assert hits.column("number").to_pylist() == [long_number, "W 68/3", "9" * 10_000]

@@ -11,7 +11,6 @@ from rapidfuzz.distance import Levenshtein
 
 import yunpei_match as ym
 from yunpei_match._base.ids import string_buffers
-from yunpei_match.catalog.kernels import REFERENCE
 from yunpei_match.numbers import _kernels, _kernels_py
 
 SETTINGS = settings(max_examples=80, deadline=None)
@@ -140,7 +139,7 @@ def test_lookup_api_core_equals_reference(oe_rows, queries):
         },
     }
     core = ym.Catalog.from_tables(**tables)
-    reference = ym.Catalog.from_tables(**tables, kernels=REFERENCE)
+    reference = ym.Catalog.from_tables(**tables, kernels="reference")
     for query in queries:
         assert core.numbers.lookup(query).equals(reference.numbers.lookup(query))
     assert core.numbers.lookup_many(queries).equals(reference.numbers.lookup_many(queries))
@@ -177,7 +176,7 @@ def test_search_equals_a_brute_force_rapidfuzz_scan(stored, queries, max_edits):
     }
     tables = {"vehicles": {"vehicle_id": [], "make": [], "model": [], "year": []}, "parts": parts}
     core = ym.Catalog.from_tables(**tables).numbers
-    reference = ym.Catalog.from_tables(**tables, kernels=REFERENCE).numbers
+    reference = ym.Catalog.from_tables(**tables, kernels="reference").numbers
     many = core.search_many(queries, max_edits=max_edits, limit=None)
     assert many.equals(reference.search_many(queries, max_edits=max_edits, limit=None))
     for index, query in enumerate(queries):

@@ -1,4 +1,4 @@
-"""The Inventory API on a hand-made warehouse network, over both stock kernels.
+"""The Inventory API on a hand-made warehouse network, over both kernel choices (``impl``).
 
 Five warehouses sit at real city centres, so every expected answer can be read off a map:
 深圳–东莞 62 km, 广州–东莞 51 km, 广州–深圳 104 km, 上海–北京 1,067 km, 深圳–上海 1,213 km.
@@ -31,7 +31,7 @@ from yunpei_match.errors import (
     ReservationError,
     UnknownIdError,
 )
-from yunpei_match.stock import OrderLines, _kernels, _kernels_py
+from yunpei_match.stock import OrderLines
 
 EARTH_RADIUS_KM = 6371.0088
 TOLERANCE_KM = 1e-6
@@ -96,7 +96,7 @@ def without(table: Columns, *names: str) -> Columns:
     return {name: values for name, values in table.items() if name not in names}
 
 
-def make_catalog() -> ym.Catalog:
+def make_catalog(kernels: str = "compiled") -> ym.Catalog:
     return ym.Catalog.from_tables(
         vehicles={
             "vehicle_id": ["V1", "V2"],
@@ -122,25 +122,18 @@ def make_catalog() -> ym.Catalog:
             "part_id": ["F1", "F2", "B1", "B2"],
             "oe_number": ["04152-YZZA6", "04152-YZZA6", "04465-33450", "04465-33450"],
         },
+        kernels=kernels,
     )
 
 
 @pytest.fixture(scope="module")
-def catalog() -> ym.Catalog:
-    return make_catalog()
-
-
-@pytest.fixture(params=[_kernels, _kernels_py], ids=["cython", "reference"])
-def kernels(request: pytest.FixtureRequest):
-    """The stock kernels under test: ``Inventory.from_tables(..., kernels=kernels)``."""
-    return request.param
+def catalog(impl) -> ym.Catalog:
+    return make_catalog(impl)
 
 
 @pytest.fixture
-def inventory(catalog, kernels) -> ym.Inventory:
-    return ym.Inventory.from_tables(
-        catalog, warehouses=warehouses(), stock=stock(), kernels=kernels
-    )
+def inventory(catalog, impl) -> ym.Inventory:
+    return ym.Inventory.from_tables(catalog, warehouses=warehouses(), stock=stock(), kernels=impl)
 
 
 def test_network_distances_are_the_published_ones():
@@ -166,9 +159,9 @@ def test_builds_with_warehouses_sorted_by_id(inventory):
     assert table.column("city").to_pylist() == ["广州", "上海", "北京", "东莞", "深圳"]
 
 
-def test_kind_defaults_to_central_which_promises_no_same_city_delivery(catalog, kernels):
+def test_kind_defaults_to_central_which_promises_no_same_city_delivery(catalog, impl):
     inventory = ym.Inventory.from_tables(
-        catalog, warehouses=without(warehouses(), "kind"), stock=stock(), kernels=kernels
+        catalog, warehouses=without(warehouses(), "kind"), stock=stock(), kernels=impl
     )
     assert set(inventory.warehouses.column("kind").to_pylist()) == {"central"}
     offer = inventory.nearest_stocked("F1", *SZ)
@@ -198,12 +191,12 @@ FORMS: dict[str, Callable[[Columns], Any]] = {
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_every_table_form_builds_the_same_inventory(catalog, kernels, form):
+def test_every_table_form_builds_the_same_inventory(catalog, impl, form):
     inventory = ym.Inventory.from_tables(
         catalog,
         warehouses=FORMS[form](warehouses()),
         stock=FORMS[form](stock()),
-        kernels=kernels,
+        kernels=impl,
     )
     assert repr(inventory) == "<Inventory: 5 warehouses, 10 stock rows>"
     assert inventory.nearest_stocked("F1", *SZ, qty=3).warehouse_id == "C-GZ"
@@ -213,7 +206,7 @@ def test_every_table_form_builds_the_same_inventory(catalog, kernels, form):
 def test_from_parquet_reads_warehouses_and_stock(catalog, tmp_path):
     pq.write_table(pa.table(warehouses()), tmp_path / "warehouses.parquet")
     pq.write_table(pa.table(stock()), tmp_path / "stock.parquet")
-    inventory = ym.Inventory.from_parquet(catalog, tmp_path, kernels=_kernels_py)
+    inventory = ym.Inventory.from_parquet(catalog, tmp_path, kernels="reference")
     assert repr(inventory) == "<Inventory: 5 warehouses, 10 stock rows>"
     assert inventory.nearest_stocked("B1", *PANYU).warehouse_id == "C-GZ"
 
@@ -405,23 +398,21 @@ BUILD_ERRORS = [
     [case[1:] for case in BUILD_ERRORS],
     ids=[case[0] for case in BUILD_ERRORS],
 )
-def test_building_rejects_bad_tables(
-    catalog, kernels, warehouse_table, stock_table, error, message
-):
+def test_building_rejects_bad_tables(catalog, impl, warehouse_table, stock_table, error, message):
     with pytest.raises(error, match=message):
         ym.Inventory.from_tables(
-            catalog, warehouses=warehouse_table, stock=stock_table, kernels=kernels
+            catalog, warehouses=warehouse_table, stock=stock_table, kernels=impl
         )
 
 
-def test_duplicate_stock_rows_are_named_in_input_order(catalog, kernels):
+def test_duplicate_stock_rows_are_named_in_input_order(catalog, impl):
     doubled = stock(
         warehouse_id=["F-DG", *stock()["warehouse_id"]],
         part_id=["B1", *stock()["part_id"]],
         qty=[9, *stock()["qty"]],
     )
     with pytest.raises(DuplicateIdError, match=r"warehouse 'F-DG' and part 'B1': rows 0 and 8"):
-        ym.Inventory.from_tables(catalog, warehouses=warehouses(), stock=doubled, kernels=kernels)
+        ym.Inventory.from_tables(catalog, warehouses=warehouses(), stock=doubled, kernels=impl)
 
 
 def test_errors_are_also_the_builtins_a_caller_would_catch(catalog):
@@ -539,12 +530,12 @@ def test_nearest_stocked(inventory, part, shop, options, expected):
     assert isinstance(offer.km, float) and isinstance(offer.substitute, bool)
 
 
-def test_ties_in_distance_go_to_the_lower_warehouse_id(catalog, kernels):
+def test_ties_in_distance_go_to_the_lower_warehouse_id(catalog, impl):
     inventory = ym.Inventory.from_tables(
         catalog,
         warehouses={"warehouse_id": ["W-B", "W-A", "W-C"], "lat": [SZ[0]] * 3, "lon": [SZ[1]] * 3},
         stock={"warehouse_id": ["W-C", "W-B", "W-A"], "part_id": ["F1"] * 3, "qty": [1, 1, 1]},
-        kernels=kernels,
+        kernels=impl,
     )
     assert inventory.nearest_stocked("F1", *DG).warehouse_id == "W-A"
 
@@ -962,9 +953,9 @@ def test_tier_of_a_category_restricted_rule():
     assert PADS_ONLY.tier_of("front", 10.0) == "1-3h"  # no category: every rule may apply
 
 
-def test_category_restricted_rules_through_an_inventory(catalog, kernels):
+def test_category_restricted_rules_through_an_inventory(catalog, impl):
     inventory = ym.Inventory.from_tables(
-        catalog, warehouses=warehouses(), stock=stock(), tiers=PADS_ONLY, kernels=kernels
+        catalog, warehouses=warehouses(), stock=stock(), tiers=PADS_ONLY, kernels=impl
     )
     assert inventory.tiers is PADS_ONLY
     assert inventory.nearest_stocked("F1", *SZ).tier == "next-day"  # an oil filter
@@ -977,7 +968,7 @@ def test_category_restricted_rules_through_an_inventory(catalog, kernels):
     assert table.column("hours").to_pylist() == [24.0, 3.0]
 
 
-def test_fastest_ignores_a_front_warehouse_whose_rule_skips_the_category(catalog, kernels):
+def test_fastest_ignores_a_front_warehouse_whose_rule_skips_the_category(catalog, impl):
     filters_only = DeliveryTiers(
         [
             TierRule("1-3h", 3, max_km=50, kinds=("front",), categories=("oil filter",)),
@@ -985,16 +976,16 @@ def test_fastest_ignores_a_front_warehouse_whose_rule_skips_the_category(catalog
         ]
     )
     inventory = ym.Inventory.from_tables(
-        catalog, warehouses=warehouses(), stock=stock(), tiers=filters_only, kernels=kernels
+        catalog, warehouses=warehouses(), stock=stock(), tiers=filters_only, kernels=impl
     )
     offer = inventory.nearest_stocked("B1", *PANYU, fastest=True)
     assert (offer.warehouse_id, offer.tier) == ("C-GZ", "next-day")
 
 
-def test_without_a_catch_all_rule_far_offers_have_no_tier(catalog, kernels):
+def test_without_a_catch_all_rule_far_offers_have_no_tier(catalog, impl):
     front_only = DeliveryTiers([TierRule("1-3h", 3, max_km=50, kinds=("front",))])
     inventory = ym.Inventory.from_tables(
-        catalog, warehouses=warehouses(), stock=stock(), tiers=front_only, kernels=kernels
+        catalog, warehouses=warehouses(), stock=stock(), tiers=front_only, kernels=impl
     )
     offer = inventory.nearest_stocked("F1", *SZ, qty=3)
     assert (offer.warehouse_id, offer.tier, offer.hours) == ("C-GZ", None, None)
@@ -1171,10 +1162,10 @@ def test_a_plan_of_another_inventory_over_other_stock_is_refused(catalog, invent
         inventory.reserve("A-1", plan)
 
 
-def test_the_journal_brings_a_rebuilt_inventory_to_the_same_state(catalog, kernels, tmp_path):
+def test_the_journal_brings_a_rebuilt_inventory_to_the_same_state(catalog, impl, tmp_path):
     journal = tmp_path / "j"
     first = ym.Inventory.from_tables(
-        catalog, warehouses=warehouses(), stock=stock(), journal=journal, kernels=kernels
+        catalog, warehouses=warehouses(), stock=stock(), journal=journal, kernels=impl
     )
     first.reserve("A-1", plan_for(first, ["F1", "B2"], [2, 1]))
     first.reserve("A-2", plan_for(first, ["F1"], [4]))
@@ -1185,7 +1176,7 @@ def test_the_journal_brings_a_rebuilt_inventory_to_the_same_state(catalog, kerne
     answers = first.nearest_stocked_many(every_line())
     first.close()
     again = ym.Inventory.from_tables(
-        make_catalog(), warehouses=warehouses(), stock=stock(), journal=journal, kernels=kernels
+        make_catalog(impl), warehouses=warehouses(), stock=stock(), journal=journal, kernels=impl
     )
     try:
         assert available(again) == state
@@ -1298,7 +1289,7 @@ def test_samples_parts_without_stock_or_substitutes_give_nothing(samples, shops,
 
 def test_samples_both_kernels_agree_on_every_order_line(samples, samples_dir):
     catalog, inventory = samples
-    reference = ym.Inventory.from_parquet(catalog, samples_dir, kernels=_kernels_py)
+    reference = ym.Inventory.from_parquet(catalog, samples_dir, kernels="reference")
     orders = pq.read_table(samples_dir / "orders.parquet")
     for options in ({}, {"fastest": True}, {"substitutes": False, "max_km": 500}):
         got = inventory.nearest_stocked_many(orders, **options)

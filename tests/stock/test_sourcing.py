@@ -27,7 +27,6 @@ from yunpei_match.errors import (
     MissingColumnError,
     UnknownIdError,
 )
-from yunpei_match.stock import _kernels, _kernels_py
 
 EARTH_RADIUS_KM = 6371.0088
 TOLERANCE_KM = 1e-6
@@ -104,11 +103,9 @@ STOCK = {
 }
 
 
-@pytest.fixture(params=[_kernels, _kernels_py], ids=["cython", "reference"])
-def inventory(request: pytest.FixtureRequest) -> ym.Inventory:
-    return ym.Inventory.from_tables(
-        CATALOG, warehouses=WAREHOUSES, stock=STOCK, kernels=request.param
-    )
+@pytest.fixture
+def inventory(impl) -> ym.Inventory:
+    return ym.Inventory.from_tables(CATALOG, warehouses=WAREHOUSES, stock=STOCK, kernels=impl)
 
 
 def km(warehouse: str, shop: tuple[float, float] = SHANGHAI) -> float:

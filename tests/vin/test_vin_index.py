@@ -12,12 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import yunpei_match as ym
-from yunpei_match.catalog.kernels import COMPILED, REFERENCE
 
 
 @pytest.fixture(scope="module")
-def samples(samples_dir) -> ym.Catalog:
-    return ym.Catalog.from_parquet(samples_dir)
+def samples(samples_dir, impl) -> ym.Catalog:
+    return ym.Catalog.from_parquet(samples_dir, kernels=impl)
 
 
 def test_every_sample_vin_gets_its_expected_vehicles(samples, samples_dir) -> None:
@@ -118,16 +117,15 @@ def _brute_force(vin: str, table: dict) -> list[str]:
 
 @settings(max_examples=60, deadline=None)
 @given(pattern_tables(), st.lists(st.text(alphabet="0123", min_size=4, max_size=4), max_size=8))
-def test_most_specific_patterns_win_as_in_a_brute_force_scan(table, tails) -> None:
+def test_most_specific_patterns_win_as_in_a_brute_force_scan(impl, table, tails) -> None:
     vins = ["LFV2A26F1KM33" + tail for tail in tails]
-    for kernels in (COMPILED, REFERENCE):
-        catalog = ym.Catalog.from_tables(
-            vehicles=VEHICLES, parts=NO_PARTS, vin_patterns=table, kernels=kernels
-        )
-        found = catalog.vins.vehicles_for_vins(vins, region="any").to_pylist()
-        for index, vin in enumerate(vins):
-            got = [r["vehicle_id"] for r in found if r["request_index"] == index]
-            assert got == _brute_force(vin, table)
+    catalog = ym.Catalog.from_tables(
+        vehicles=VEHICLES, parts=NO_PARTS, vin_patterns=table, kernels=impl
+    )
+    found = catalog.vins.vehicles_for_vins(vins, region="any").to_pylist()
+    for index, vin in enumerate(vins):
+        got = [r["vehicle_id"] for r in found if r["request_index"] == index]
+        assert got == _brute_force(vin, table)
 
 
 @pytest.mark.parametrize(
@@ -160,19 +158,20 @@ def test_bad_patterns_raise_typed_errors(patterns, error, message) -> None:
         ym.Catalog.from_tables(vehicles=VEHICLES, parts=NO_PARTS, vin_patterns=patterns)
 
 
-def test_lower_case_patterns_are_accepted(samples) -> None:
+def test_lower_case_patterns_are_accepted(impl) -> None:
     catalog = ym.Catalog.from_tables(
         vehicles=VEHICLES,
         parts=NO_PARTS,
         vin_patterns={"pattern": ["lfv2a26f*k*******"], "vehicle_id": ["B"]},
+        kernels=impl,
     )
     assert catalog.vins.vehicles_for_vin("LFV2A26F1KM333275").column("vehicle_id").to_pylist() == [
         "B"
     ]
 
 
-def test_vin_patterns_survive_save_and_load(samples, tmp_path: Path) -> None:
-    loaded = ym.Catalog.load(samples.save(tmp_path / "index"))
+def test_vin_patterns_survive_save_and_load(samples, impl, tmp_path: Path) -> None:
+    loaded = ym.Catalog.load(samples.save(tmp_path / "index"), kernels=impl)
     vins = ["LFV2A26F1KM333275", "LHGGK5H51H8412114", "1M8GDM9AXKP042788"]
     assert loaded.vins.vehicles_for_vins(vins).equals(samples.vins.vehicles_for_vins(vins))
 
@@ -187,14 +186,15 @@ def test_altered_vin_patterns_are_caught_on_load(samples, tmp_path: Path) -> Non
     ):
         writer.write_table(broken)
     with pytest.raises(ym.IndexFileError):
-        ym.Catalog.load(index, verify_checksums=False)
+        ym.Catalog.load(index, verify_checksums=False, kernels=samples.kernels)
 
 
-def test_a_pattern_of_wildcards_only_matches_every_valid_vin() -> None:
+def test_a_pattern_of_wildcards_only_matches_every_valid_vin(impl) -> None:
     catalog = ym.Catalog.from_tables(
         vehicles=VEHICLES,
         parts=NO_PARTS,
         vin_patterns={"pattern": ["*" * 17], "vehicle_id": ["B"]},
+        kernels=impl,
     )
     found = catalog.vins.vehicles_for_vins(["LFV2A26F1KM333275", "LHGGK5H51H8412114"])
     assert found.column("vehicle_id").to_pylist() == ["B", "B"]

@@ -13,9 +13,9 @@ only, from a layer to the layers before it in this list, never back::
 ``_base``
     What every domain needs and none owns: input coercion and column checks (``tables``), id
     dictionaries (``ids``), category labels (``labels``), read-only array groups and the layout
-    checks of saved arrays (``arrays``), and the compiled kernels they use (``_kernels``: the id
-    hash table and the load checks), with the C helpers other extensions cimport
-    (``prefetch.pxd``).
+    checks of saved arrays (``arrays``), the kernel choice (``kernel_choice``), and the compiled
+    kernels they use (``_kernels``: the id hash table and the load checks), with the C helpers
+    other extensions cimport (``prefetch.pxd``).
 ``vin``
     VIN normalisation, validation and decoding, the WMI data, and the VIN pattern index.
 ``fitment``, ``numbers``
@@ -33,8 +33,8 @@ only, from a layer to the layers before it in this list, never back::
     The one query that spans catalogue and stock (ranked offers, fill rate).
 ``planning``
     Stocking intelligence over catalogue and stock: today the demand forecasts (intermittent
-    methods over a CSR of series, their quantiles, a prior blend), which import only
-    ``errors``.
+    methods over a CSR of series, their quantiles, a prior blend), which need only
+    ``errors`` and the kernel choice of ``_base``.
 ``batch``
     Streaming jobs over parquet, and ``batch.dask`` for a Dask cluster.
 ``cli``
@@ -53,6 +53,12 @@ Rules
   (``_kernels_py.py``). Kernels are called only by their own package, after the Python code
   there has validated every array; a C helper two extensions need under ``nogil`` is declared
   once in a ``.pxd`` here and cimported, never included twice.
+- Which of the two runs is one choice, ``kernels="compiled"`` or ``"reference"``, made where the
+  work starts (``Catalog.from_tables`` / ``load``, ``Inventory.from_tables``, a function that
+  needs no catalogue) and handed on as that string, never as a module. Each package turns it
+  into its own kernel module with ``kernel_choice.kernels_of`` (``_base``'s with
+  ``base_kernels``) and calls no other; no module keeps a kernel module in a global for callers
+  to swap.
 
 The layers and the independence of ``fitment`` and ``numbers`` are checked by import-linter
 (``[tool.importlinter]`` in ``pyproject.toml``, run by ``.ci/run``), including imports made only

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ..errors import IndexFileError
-from . import _kernels
+from .kernel_choice import Kernels, base_kernels
 
 __all__ = ["ArrayGroup", "Checks", "check_layout"]
 
@@ -38,9 +38,12 @@ class ArrayGroup:
 Checks = dict[str, tuple[np.ndarray, int]]
 
 
-def check_layout(where: str, *, sizes: Checks, offsets: Checks, codes: Checks) -> None:
+def check_layout(
+    where: str, *, sizes: Checks, offsets: Checks, codes: Checks, kernels: Kernels
+) -> None:
     """Raise IndexFileError unless every array has its size, offsets rise from 0 to their end,
     and codes lie in ``[0, high)``: the guarantees the kernels read arrays under."""
+    checks = base_kernels(kernels)
 
     def fail(name: str, what: str) -> None:
         raise IndexFileError(f"{where}: {name} {what}; the index is corrupt, rebuild or re-save it")
@@ -51,9 +54,9 @@ def check_layout(where: str, *, sizes: Checks, offsets: Checks, codes: Checks) -
     for name, (values, end) in offsets.items():
         if len(values) == 0 or values[0] != 0 or values[-1] != end:
             fail(name, f"must run from 0 to {end:,}")
-        if _kernels.first_decrease(values.astype(np.int64, copy=False)) >= 0:
+        if checks.first_decrease(values.astype(np.int64, copy=False)) >= 0:
             fail(name, "is not non-decreasing")
     for name, (values, high) in codes.items():
-        bad = _kernels.first_out_of_range(values, 0, high)
+        bad = checks.first_out_of_range(values, 0, high)
         if bad >= 0:
             fail(name, f"holds {int(values[bad])} at {bad}, outside [0, {high})")

@@ -7,11 +7,11 @@ and passes it, with each index's own arrays, to the index's constructor.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 
 import pyarrow as pa
 
 from .ids import IdDictionary
+from .kernel_choice import Kernels
 
 __all__ = ["Encoded"]
 
@@ -26,8 +26,9 @@ class Encoded:
         The catalogue's tables; row ``i`` of ``vehicles`` (``parts``) is vehicle (part) code ``i``.
     vehicle_ids, part_ids : IdDictionary
         Id <-> code lookups.
-    kernels : module
-        The kernel set the indexes call (``yunpei_match.catalog.kernels``).
+    kernels : {"compiled", "reference"}
+        The catalogue's kernel choice; each index resolves it to its own package's kernels
+        (:mod:`~yunpei_match._base.kernel_choice`).
     """
 
     vehicles: pa.Table
@@ -35,4 +36,4 @@ class Encoded:
     details: pa.Table
     vehicle_ids: IdDictionary
     part_ids: IdDictionary
-    kernels: ModuleType
+    kernels: Kernels

@@ -9,7 +9,6 @@ dictionary arrays over the catalogue's id array, so building a result column cop
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any, Literal
 
 import numpy as np
@@ -17,10 +16,17 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from ..errors import ColumnTypeError, DataError, UnknownIdError
-from . import _kernels
+from .kernel_choice import Kernels, base_kernels
 from .tables import as_column, is_string_type, show, string_column
 
-__all__ = ["IdDictionary", "OnUnknown", "as_string_array", "check_text", "string_buffers"]
+__all__ = [
+    "IdDictionary",
+    "OnUnknown",
+    "as_string_array",
+    "check_text",
+    "string_buffers",
+    "string_table",
+]
 
 OnUnknown = Literal["raise", "skip"]
 
@@ -88,6 +94,11 @@ def string_buffers(array: pa.Array) -> tuple[npt.NDArray[np.int64], npt.NDArray[
     return offsets, data
 
 
+def string_table(strings: pa.Array, kernels: Kernels) -> Any:
+    """A hash table (``StringTable``) from each string of ``strings`` to its first position."""
+    return base_kernels(kernels).StringTable(*string_buffers(strings))
+
+
 class IdDictionary:
     """The ids of one catalogue table, in code order, with lookups both ways.
 
@@ -99,10 +110,12 @@ class IdDictionary:
         Names used in error messages (``vehicles``, ``vehicle_id``).
     plural : str
         What the ids denote, for messages ("vehicles", "parts").
+    kernels : {"compiled", "reference"}
+        Which hash table serves the lookups (:mod:`~yunpei_match._base.kernel_choice`).
     """
 
     def __init__(
-        self, ids: pa.Array, table: str, column: str, plural: str, kernels: ModuleType = _kernels
+        self, ids: pa.Array, table: str, column: str, plural: str, kernels: Kernels
     ) -> None:
         self.ids = ids
         self.table = table
@@ -122,7 +135,7 @@ class IdDictionary:
         # Built on first use and kept: a lookup then hashes only the queries, never the ids.
         # Two threads racing here both build an equal table; either one is kept.
         if self._table is None:
-            self._table = self._kernels.StringTable(*string_buffers(self.ids))
+            self._table = string_table(self.ids, self._kernels)
         return self._table
 
     def code(self, value: str) -> int:

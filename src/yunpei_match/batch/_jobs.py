@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._base.kernel_choice import Kernels, check_kernels
 from ..numbers import check_search_options, normalize_numbers
 from ..vin import Region, check_region, decode_vins, validate_vins, vin_characters
 from ._checks import Verdicts, blank_mask, check_ids, null_mask
@@ -55,11 +56,13 @@ def vin_vehicles(
     null, blank, invalid under ``region`` (with the validator's reasons) or match no pattern."""
     verdicts.reject_at(at[null_mask(vins)], "missing vin")
     verdicts.reject_at(at[blank_mask(vins)], "blank vin")
-    _, _, valid = vin_characters(vins, region=region)
+    kernels = catalog.kernels
+    _, _, valid = vin_characters(vins, region=region, kernels=kernels)
     invalid = np.flatnonzero(~valid)
     if len(invalid):
-        found = validate_vins(vins.take(invalid), region=region).column("reasons").to_pylist()
-        verdicts.reject_each(at[invalid], [f"invalid vin ({', '.join(r)})" for r in found])
+        found = validate_vins(vins.take(invalid), region=region, kernels=kernels)
+        reasons = found.column("reasons").to_pylist()
+        verdicts.reject_each(at[invalid], [f"invalid vin ({', '.join(r)})" for r in reasons])
     pairs = catalog.vins.vehicles_for_vins(vins, region=region)
     index = pairs.column("request_index").to_numpy()
     matched = np.zeros(len(vins), bool)
@@ -192,10 +195,12 @@ class FitmentJob(Job):
         return results, self.rejects(table, rows, verdicts)
 
 
-def _number_keys(table: pa.Table, verdicts: Verdicts) -> tuple[pa.ChunkedArray, pa.Array]:
+def _number_keys(
+    table: pa.Table, verdicts: Verdicts, catalog: Catalog
+) -> tuple[pa.ChunkedArray, pa.Array]:
     """The ``number`` column and its keys; rejects nulls, blanks and numbers with no key."""
     numbers = check_ids(table, "number", verdicts)
-    keys = normalize_numbers(numbers)
+    keys = normalize_numbers(numbers, kernels=catalog.kernels)
     empty = pc.equal(pc.utf8_length(keys), 0).fill_null(False).to_numpy(zero_copy_only=False)
     verdicts.reject(np.asarray(empty, bool), "no letters or digits in number")
     return numbers, keys
@@ -239,7 +244,7 @@ class NumberLookupJob(Job):
 
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:
         verdicts = Verdicts(table.num_rows)
-        numbers, keys = _number_keys(table, verdicts)
+        numbers, keys = _number_keys(table, verdicts, self.catalog)
         known = self.catalog.numbers.number_codes(keys)
         verdicts.reject(known < 0, "unknown number")
         ok = np.flatnonzero(verdicts.accepted)
@@ -307,7 +312,7 @@ class NumberSearchJob(Job):
 
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:
         verdicts = Verdicts(table.num_rows)
-        numbers, _ = _number_keys(table, verdicts)
+        numbers, _ = _number_keys(table, verdicts, self.catalog)
         ok = np.flatnonzero(verdicts.accepted)
         found = self.catalog.numbers.search_many(
             numbers.take(ok), max_edits=self.max_edits, limit=self.limit
@@ -330,6 +335,8 @@ class VinDecodeJob(Job):
     region : {"cn", "na", "eu", "any"}, default "cn"
     keep : sequence of str, optional
         Request columns copied to the results (:class:`Job`); by default the id-like ones.
+    kernels : {"compiled", "reference"}, default "compiled"
+        As for :func:`yunpei_match.decode_vins` (the catalogue jobs follow their catalogue's).
 
     Examples
     --------
@@ -345,15 +352,21 @@ class VinDecodeJob(Job):
     kinds: ClassVar[dict[str, str]] = {"vin": "string"}
     output_columns = tuple(decode_vins([]).column_names)
 
-    def __init__(self, *, region: Region = "cn", keep: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        region: Region = "cn",
+        keep: Sequence[str] | None = None,
+        kernels: Kernels = "compiled",
+    ) -> None:
         super().__init__(keep=keep)
         check_region(region)
-        self.region = region
+        self.region, self.kernels = region, check_kernels(kernels)
 
     def _answer(self, table: pa.Table, rows: np.ndarray) -> tuple[pa.Table, pa.Table]:
         verdicts = Verdicts(table.num_rows)
         vins = check_ids(table, "vin", verdicts)
-        decoded = decode_vins(vins, region=self.region)
+        decoded = decode_vins(vins, region=self.region, kernels=self.kernels)
         valid = np.asarray(decoded.column("valid").to_numpy(zero_copy_only=False), bool)
         invalid = np.flatnonzero(~valid)
         reasons = decoded.column("reasons").take(invalid).to_pylist()

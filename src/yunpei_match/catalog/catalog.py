@@ -14,7 +14,6 @@ import time
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +22,7 @@ import pyarrow as pa
 
 from .._base.encoded import Encoded
 from .._base.ids import IdDictionary
+from .._base.kernel_choice import Kernels, check_kernels
 from .._base.labels import Labels, category_names
 from .._base.tables import as_table
 from ..errors import DataError, MissingTableError
@@ -30,7 +30,6 @@ from ..fitment import FitmentIndex, Layout, LinkArrays, build_links
 from ..numbers import NumberArrays, NumberIndex, NumberTables, build_numbers
 from ..vin import VinIndex, encode_vin_patterns
 from . import storage
-from .kernels import COMPILED
 
 if TYPE_CHECKING:
     from ..stock import Inventory
@@ -105,6 +104,8 @@ class Catalog:
         ``codes`` give category codes, an unknown name raises ``UnknownIdError`` naming the
         closest ones.
     stats : BuildStats
+    kernels : {"compiled", "reference"}
+        The kernels every call of the catalogue runs on, as chosen when it was built or loaded.
     """
 
     def __init__(
@@ -119,7 +120,7 @@ class Catalog:
         number_tables: NumberTables,
         vin_patterns: pa.Table,
         stats: BuildStats,
-        kernels: ModuleType = COMPILED,
+        kernels: Kernels = "compiled",
         id_dictionaries: tuple[IdDictionary, IdDictionary] | None = None,
         category_labels: Labels | None = None,
     ) -> None:
@@ -140,7 +141,7 @@ class Catalog:
         self._numbers = numbers
         self._number_tables = number_tables
         self._vin_patterns = vin_patterns
-        self._kernels = kernels
+        self.kernels = kernels
 
     def __repr__(self) -> str:
         s = self.stats
@@ -148,11 +149,6 @@ class Catalog:
             f"<Catalog: {s.vehicles:,} vehicles, {s.parts:,} parts in {s.categories:,} "
             f"categories, {s.links:,} links>"
         )
-
-    @property
-    def kernels(self) -> ModuleType:
-        """The kernel set the catalogue runs (``from_tables(kernels=)``, ``load(kernels=)``)."""
-        return self._kernels
 
     @cached_property
     def part_category(self) -> npt.NDArray[np.int32]:
@@ -172,7 +168,7 @@ class Catalog:
     @cached_property
     def _encoded(self) -> Encoded:
         return Encoded(
-            self.vehicles, self.parts, self.details, self.vehicle_ids, self.part_ids, self._kernels
+            self.vehicles, self.parts, self.details, self.vehicle_ids, self.part_ids, self.kernels
         )
 
     @cached_property
@@ -265,7 +261,7 @@ class Catalog:
         supersessions: Any = None,
         vin_patterns: Any = None,
         layout: Layout = "auto",
-        kernels: ModuleType = COMPILED,
+        kernels: Kernels = "compiled",
     ) -> Catalog:
         """Validate and encode input tables and build the fitment index.
 
@@ -294,9 +290,12 @@ class Catalog:
             with very many categories (a TecDoc-sized list of ~8,000 part types). ``"auto"``
             is dense unless that table would pass 64 MB and cost more than half an offset per
             link.
-        kernels : module, optional
-            ``yunpei_match.catalog.kernels.COMPILED`` (default) or the pure-Python twins,
-            ``yunpei_match.catalog.kernels.REFERENCE``.
+        kernels : {"compiled", "reference"}
+            What every call of the catalogue runs on, this build included: the compiled
+            kernels (the default) or their pure-Python twins, which are slow and obviously
+            right (for tests and for telling a kernel bug from a data problem). Id lookups,
+            number normalisation, VIN decoding, the indexes and an ``Inventory`` built over
+            the catalogue all follow it.
 
         Raises
         ------
@@ -309,6 +308,8 @@ class Catalog:
             For a column of the wrong type, or one mixing types (ints and strings).
         UnknownIdError
             For a fitment naming a vehicle or part that is not in the tables.
+        DataError
+            Also for a ``kernels`` that is neither ``"compiled"`` nor ``"reference"``.
 
         Examples
         --------
@@ -325,6 +326,7 @@ class Catalog:
         from ..fitment.encode import encode_fitments, encode_parts, encode_vehicles
 
         started = time.perf_counter()
+        kernels = check_kernels(kernels)
         vehicles_table = encode_vehicles(as_table(vehicles, "vehicles"))
         parts_table, categories, category_start = encode_parts(as_table(parts, "parts"))
         category_labels = category_names(categories)  # before the work a clash would waste
@@ -444,7 +446,7 @@ class Catalog:
 
     @classmethod
     def load(
-        cls, directory: str | Path, *, verify_checksums: bool = True, kernels: ModuleType = COMPILED
+        cls, directory: str | Path, *, verify_checksums: bool = True, kernels: Kernels = "compiled"
     ) -> Catalog:
         """Memory-map a catalogue written by :meth:`save`.
 
@@ -452,16 +454,19 @@ class Catalog:
         range; every table column's string offsets, UTF-8 and dictionary indices; the
         manifest's build stats against the arrays. Whatever the files hold, the catalogue
         returned is safe to query and convert. ``verify_checksums=False`` skips the CRC-32
-        check, which reads every byte of every file.
+        check, which reads every byte of every file. ``kernels`` is as for
+        :meth:`from_tables`: the checks and every later call run on that choice.
 
         Raises
         ------
         IndexFileError
             If the directory is missing, truncated, altered or of another format version (an
             alteration that leaves every file well-formed is caught by the CRC-32 check only).
+        DataError
+            For a ``kernels`` that is neither ``"compiled"`` nor ``"reference"``.
         """
         return storage.load(
-            cls, Path(directory), verify_checksums=verify_checksums, kernels=kernels
+            cls, Path(directory), verify_checksums=verify_checksums, kernels=check_kernels(kernels)
         )
 
 
@@ -471,7 +476,7 @@ def _optional(data: Any, table: str) -> pa.Table | None:
 
 
 def _id_dictionaries(
-    vehicles: pa.Table, parts: pa.Table, kernels: ModuleType
+    vehicles: pa.Table, parts: pa.Table, kernels: Kernels
 ) -> tuple[IdDictionary, IdDictionary]:
     vehicle_ids = vehicles.column("vehicle_id").combine_chunks()
     part_ids = parts.column("part_id").combine_chunks()

@@ -41,7 +41,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._base import _kernels as _checks
+from .._base.kernel_choice import Kernels, base_kernels
 from .._base.tables import show
 from .._version import __version__
 from ..errors import DataError, IndexFileError
@@ -187,15 +187,17 @@ def _replace_directory(staging: Path, directory: Path) -> None:
 
 
 def load(
-    cls: type[Catalog], directory: Path, *, verify_checksums: bool, kernels: ModuleType
+    cls: type[Catalog], directory: Path, *, verify_checksums: bool, kernels: Kernels
 ) -> Catalog:
-    """Memory-map a saved catalogue, checking format, sizes, structure and optionally CRCs."""
+    """Memory-map a saved catalogue, checking format, sizes, structure and optionally CRCs;
+    the checks run on the ``_base`` kernels of the choice ``kernels``, as the catalogue will."""
+    checks = base_kernels(kernels)
     manifest = _read_manifest(directory)
     files = manifest["files"]
     for name, facts in files.items():
         _check_facts(directory, name, facts)
         _check_file(directory / name, facts, verify_checksums)
-    tables = {name: _read_table(directory / f"{name}.arrow", files) for name in TABLES}
+    tables = {name: _read_table(directory / f"{name}.arrow", files, checks) for name in TABLES}
     arrays = {
         name: _read_array(directory / f"{name}.bin", files)
         for name in (*LinkArrays.__dataclass_fields__, *NumberArrays.__dataclass_fields__)
@@ -215,9 +217,16 @@ def load(
         n_parts=tables["parts"].num_rows,
         n_details=tables["details"].num_rows,
         where=str(directory),
+        kernels=kernels,
     )
-    check_numbers(numbers, number_tables, n_parts=tables["parts"].num_rows, where=str(directory))
-    _check_vin_patterns(tables["vin_patterns"], tables["vehicles"].num_rows, directory)
+    check_numbers(
+        numbers,
+        number_tables,
+        n_parts=tables["parts"].num_rows,
+        where=str(directory),
+        kernels=kernels,
+    )
+    _check_vin_patterns(tables["vin_patterns"], tables["vehicles"].num_rows, directory, checks)
     stats = _read_stats(manifest["stats"], _counts(tables, links, numbers), directory)
     return cls(
         vehicles=tables["vehicles"],
@@ -283,7 +292,7 @@ def _check_file(path: Path, facts: dict[str, Any], verify_checksums: bool) -> No
         raise IndexFileError(f"{path} fails its CRC-32 check: the file was altered or damaged")
 
 
-def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
+def _read_table(path: Path, files: dict[str, Any], checks: ModuleType) -> pa.Table:
     if path.name not in files:
         raise IndexFileError(f"{path.name} is not listed in the manifest")
     try:
@@ -296,7 +305,7 @@ def _read_table(path: Path, files: dict[str, Any]) -> pa.Table:
         raise IndexFileError(f"{path} has {table.num_rows} rows, the manifest disagrees")
     for name in table.column_names:
         for chunk in table.column(name).chunks:
-            _check_column(chunk, f"{path} column {name}")
+            _check_column(chunk, f"{path} column {name}", checks)
     return table
 
 
@@ -309,19 +318,19 @@ def _decode_names(fields: Iterable[pa.Field]) -> None:
         _decode_names(kind.field(i) for i in range(kind.num_fields))
 
 
-def _check_column(chunk: pa.Array, where: str) -> None:
+def _check_column(chunk: pa.Array, where: str, checks: ModuleType) -> None:
     """Every value of ``chunk`` safe to read, convert and decode, or IndexFileError.
 
     A file altered behind an unchanged size (and a rewritten CRC) must not reach a ``take``, a
     ``to_pylist`` or a parquet writer that reads out of bounds or decodes bad UTF-8. Plain
-    string columns, nearly all the bytes of an index, go through ``_checks.first_bad_string``
+    string columns, nearly all the bytes of an index, go through ``checks.first_bad_string``
     (offsets, then UTF-8 in one pass, 32 bytes a step while they are ASCII): at scale L that
     is several times cheaper than Arrow's full validation. Any other column (dictionary
     indices, nested offsets, null counts) gets Arrow's full validation: such columns are small
     or rare.
     """
     if pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type):
-        _check_strings(chunk, where)
+        _check_strings(chunk, where, checks)
         return
     try:
         chunk.validate(full=True)
@@ -331,7 +340,7 @@ def _check_column(chunk: pa.Array, where: str) -> None:
         ) from None
 
 
-def _check_strings(chunk: pa.Array, where: str) -> None:
+def _check_strings(chunk: pa.Array, where: str, checks: ModuleType) -> None:
     """Offsets non-decreasing and inside the data, strict UTF-8, and a true null count."""
     validity, offsets_buffer, data_buffer = chunk.buffers()
     if validity is not None:
@@ -352,7 +361,7 @@ def _check_strings(chunk: pa.Array, where: str) -> None:
     data = (
         np.frombuffer(data_buffer, np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
     )
-    row = _checks.first_bad_string(offsets, data)
+    row = checks.first_bad_string(offsets, data)
     if row < 0:
         return
     start, stop = int(offsets[row]), int(offsets[row + 1])
@@ -385,13 +394,15 @@ def _read_array(path: Path, files: dict[str, Any]) -> np.ndarray:
     return np.frombuffer(mapped, dtype=dtype)
 
 
-def _check_vin_patterns(patterns: pa.Table, n_vehicles: int, directory: Path) -> None:
+def _check_vin_patterns(
+    patterns: pa.Table, n_vehicles: int, directory: Path, checks: ModuleType
+) -> None:
     try:
         check_patterns(patterns.column("pattern").combine_chunks(), "vin_patterns.arrow pattern")
     except DataError as exc:
         raise IndexFileError(f"{directory}: {exc}") from None
     vehicles = patterns.column("vehicle").combine_chunks().to_numpy()
-    if len(vehicles) and _checks.first_out_of_range(vehicles, 0, n_vehicles) >= 0:
+    if len(vehicles) and checks.first_out_of_range(vehicles, 0, n_vehicles) >= 0:
         raise IndexFileError(f"{directory}/vin_patterns.arrow names a vehicle code out of range")
 
 

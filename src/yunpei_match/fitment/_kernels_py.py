@@ -195,6 +195,8 @@ class RunIndex:
         links = _link_span(*self._arrays, self._n_categories, vehicle, c)
         first, last = (0, self._n_categories) if c < 0 else (c, c + 1)
         universals = range(int(self._universal_bounds[first]), int(self._universal_bounds[last]))
+        if not universals:  # as the kernel: a view of the (read-only) link array, no copy
+            return self._link_part[links.start : links.stop]
         codes = [int(self._link_part[i]) for i in links] + [
             int(self._universal[i]) for i in universals
         ]

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from .._base.encoded import Encoded
 from .._base.ids import IdDictionary, OnUnknown, as_string_array
+from .._base.kernel_choice import kernels_of
 from .._base.labels import Labels
 from ..errors import ColumnTypeError, DataError, UnknownIdError
 from ..vin import Region
@@ -41,7 +42,8 @@ class FitmentIndex:
         self._positions: tuple[Labels, npt.NDArray[np.int32]] | None = None
         self._n_categories = len(arrays.category_start) - 1
         self._n_vehicles = len(self._vehicles)
-        self._runs = encoded.kernels.RunIndex(
+        self._kernels = kernels_of(__name__, encoded.kernels)
+        self._runs = self._kernels.RunIndex(
             arrays.run_bounds,
             arrays.vehicle_runs,
             arrays.run_category,
@@ -251,7 +253,7 @@ class FitmentIndex:
         ``vehicles`` and ``categories`` are codes per request, -1 for no vehicle (no rows) and
         for every category. Codes must be in range: this path does not check them.
         """
-        return self._encoded.kernels.gather_parts(
+        return self._kernels.gather_parts(
             self._links.run_bounds,
             self._links.vehicle_runs,
             self._links.run_category,
@@ -289,7 +291,7 @@ class FitmentIndex:
         ['vehicle_id', 'make', 'model', 'year']
         """
         part = self._parts.code(part_id)
-        _, vehicle = self._encoded.kernels.gather_vehicles(
+        _, vehicle = self._kernels.gather_vehicles(
             self._links.part_indptr,
             self._links.part_vehicle,
             self._part_universal,
@@ -324,7 +326,7 @@ class FitmentIndex:
         ['request_index', 'vehicle_id']
         """
         parts = self._parts.codes(part_ids, on_unknown=on_unknown)
-        index, vehicle = self._encoded.kernels.gather_vehicles(
+        index, vehicle = self._kernels.gather_vehicles(
             self._links.part_indptr,
             self._links.part_vehicle,
             self._part_universal,
@@ -361,7 +363,7 @@ class FitmentIndex:
 
     def _find_links(self, vehicle: np.ndarray, part: np.ndarray) -> npt.NDArray[np.int64]:
         """Position of each (vehicle, part) link in the link arrays, -1 where there is none."""
-        return self._encoded.kernels.find_links(
+        return self._kernels.find_links(
             self._links.run_bounds,
             self._links.vehicle_runs,
             self._links.run_category,

@@ -9,15 +9,14 @@ or altered file raises ``IndexFileError`` instead of reading out of bounds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from .._base.arrays import ArrayGroup, check_layout
+from .._base.kernel_choice import Kernels, kernels_of
 from ..errors import DataError, IndexFileError
-from . import _kernels
 
 __all__ = ["Layout", "LinkArrays", "build_links", "check_links"]
 
@@ -98,7 +97,7 @@ def build_links(
     n_details: int,
     universal_mask: npt.NDArray[np.bool_],
     layout: Layout = "auto",
-    kernels: ModuleType = _kernels,
+    kernels: Kernels = "compiled",
 ) -> tuple[LinkArrays, int]:
     """Build the fitment arrays from validated application codes; return them and duplicates.
 
@@ -107,14 +106,16 @@ def build_links(
     ``layout`` picks how (vehicle, category) runs are found: ``"dense"`` (one offset per pair,
     two loads a lookup), ``"sparse"`` (each vehicle's categories, a binary search) or
     ``"auto"``: dense unless its table would cost more than half an offset per link.
+    ``kernels`` picks the compiled kernels or their twins (``_base.kernel_choice``).
     """
+    impl = kernels_of(__name__, kernels)
     n_parts = len(universal_mask)
     n_categories = len(category_start) - 1
     part_category = np.repeat(
         np.arange(n_categories, dtype=np.int32), np.diff(category_start)
     ).astype(np.int32)
-    vehicle_indptr, link_part, link_detail, set_indptr, set_detail, duplicates = (
-        kernels.compile_links(vehicle, part, detail, n_vehicles, n_parts, n_details)
+    vehicle_indptr, link_part, link_detail, set_indptr, set_detail, duplicates = impl.compile_links(
+        vehicle, part, detail, n_vehicles, n_parts, n_details
     )
     if layout not in ("auto", "dense", "sparse"):
         raise DataError(f"layout must be 'auto', 'dense' or 'sparse', got {layout!r}")
@@ -122,12 +123,12 @@ def build_links(
     sparse = layout == "sparse" or (
         layout == "auto" and dense_size > max(len(link_part) // 2, DENSE_FLOOR)
     )
-    run_bounds, vehicle_runs, run_category = kernels.category_runs(
+    run_bounds, vehicle_runs, run_category = impl.category_runs(
         vehicle_indptr, link_part, part_category, n_categories, sparse
     )
-    part_indptr, part_vehicle = kernels.transpose_links(vehicle_indptr, link_part, n_parts)
+    part_indptr, part_vehicle = impl.transpose_links(vehicle_indptr, link_part, n_parts)
     universal = np.flatnonzero(universal_mask).astype(np.int32)
-    part_detail, exception_link, exception_detail = kernels.split_details(
+    part_detail, exception_link, exception_detail = impl.split_details(
         link_part, link_detail, n_parts
     )
     arrays = LinkArrays(
@@ -150,9 +151,18 @@ def build_links(
 
 
 def check_links(
-    arrays: LinkArrays, *, n_vehicles: int, n_parts: int, n_details: int, where: str
+    arrays: LinkArrays,
+    *,
+    n_vehicles: int,
+    n_parts: int,
+    n_details: int,
+    where: str,
+    kernels: Kernels,
 ) -> None:
-    """Verify the invariants every fitment kernel relies on; raise IndexFileError if broken."""
+    """Verify the invariants every fitment kernel relies on; raise IndexFileError if broken.
+
+    The checks run on the ``_base`` kernels of the choice ``kernels``.
+    """
     n_categories = len(arrays.category_start) - 1
     if n_categories < 0:
         raise IndexFileError(f"{where}: category_start is empty; rebuild or re-save the index")
@@ -197,6 +207,7 @@ def check_links(
             "part_detail": (a.part_detail, n_codes),
             "exception_detail": (a.exception_detail, n_codes),
         },
+        kernels=kernels,
     )
     _check_increasing(a.exception_link, a.n_links, "exception_link", where)
     _check_increasing(a.universal, n_parts, "universal", where)

@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 
 from .._base.arrays import ArrayGroup, check_layout
 from .._base.ids import IdDictionary, string_buffers
+from .._base.kernel_choice import Kernels, kernels_of
 from .._base.tables import require_columns, show, string_column
 from ..errors import DataError, IndexFileError
-from . import _kernels
 
 __all__ = ["NumberArrays", "NumberTables", "build_numbers", "check_numbers", "number_keys"]
 
@@ -55,9 +55,9 @@ class NumberTables:
     brands: pa.Table
 
 
-def number_keys(values: pa.Array, kernels: ModuleType = _kernels) -> pa.Array:
+def number_keys(values: pa.Array, kernels: Kernels = "compiled") -> pa.Array:
     """Keys of a string array (see ``_kernels.normalize_numbers``); nulls stay null."""
-    offsets, data = kernels.normalize_numbers(*string_buffers(values))
+    offsets, data = kernels_of(__name__, kernels).normalize_numbers(*string_buffers(values))
     validity = pa.array(values.is_valid()).buffers()[1] if values.null_count else None
     return pa.Array.from_buffers(
         pa.string(),
@@ -72,9 +72,10 @@ def build_numbers(
     part_ids: IdDictionary,
     oe_numbers: pa.Table | None,
     supersessions: pa.Table | None,
-    kernels: ModuleType = _kernels,
+    kernels: Kernels = "compiled",
 ) -> tuple[NumberArrays, NumberTables, dict[str, int]]:
     """Build the number index; return it, its string tables and build counts."""
+    impl = kernels_of(__name__, kernels)
     raw, part, kind, brand = _link_rows(parts, part_ids, oe_numbers)
     old, new = _supersession_columns(supersessions)
     everything = pa.concat_arrays([raw, old, new])
@@ -90,9 +91,9 @@ def build_numbers(
     )
     brand_codes = pc.index_in(brand, value_set=brands).fill_null(-1).to_numpy().astype(np.int32)
     arrays = _link_arrays(
-        codes[: len(raw)], part, kind, brand_codes, n_numbers, len(part_ids), kernels
+        codes[: len(raw)], part, kind, brand_codes, n_numbers, len(part_ids), impl
     )
-    latest = _latest(codes[len(raw) :], len(old), n_numbers, everything, first_row, kernels)
+    latest = _latest(codes[len(raw) :], len(old), n_numbers, everything, first_row, impl)
     arrays = NumberArrays(**{**arrays, "latest": latest})
     tables = NumberTables(
         numbers=pa.table({"key": encoded.dictionary, "number": everything.take(first_row)}),
@@ -172,7 +173,7 @@ def _link_arrays(
     brand: np.ndarray,
     n_numbers: int,
     n_parts: int,
-    kernels: ModuleType,
+    impl: ModuleType,
 ) -> dict[str, np.ndarray]:
     """Number-major links (duplicates dropped, a part's own number first), groups, transposes."""
     order = np.lexsort((kind, part, number))
@@ -184,7 +185,7 @@ def _link_arrays(
     number, part, kind, brand = number[order], part[order], kind[order], brand[order]
     number_indptr = _indptr(number, n_numbers)
     part_link = np.lexsort((kind, part)).astype(np.int64)  # by part, its own number first
-    part_group = kernels.union_groups(number_indptr, part.astype(np.int32), n_parts)
+    part_group = impl.union_groups(number_indptr, part.astype(np.int32), n_parts)
     group_part = np.argsort(part_group, kind="stable").astype(np.int32)
     return {
         "number_indptr": number_indptr,
@@ -211,7 +212,7 @@ def _latest(
     n_numbers: int,
     raw: pa.Array,
     first_row: np.ndarray,
-    kernels: ModuleType,
+    impl: ModuleType,
 ) -> npt.NDArray[np.int32]:
     """Newest number of every chain; conflicting or circular supersessions are data errors."""
     old, new = codes[:n_old], codes[n_old:]
@@ -225,7 +226,7 @@ def _latest(
             f"supersessions.old_number {show(raw[int(first_row[old[rows[0]]])].as_py())} is "
             f"replaced by two different numbers (rows {int(rows[0])} and {int(other)})"
         )
-    latest, cycle_at = kernels.resolve_supersessions(successor)
+    latest, cycle_at = impl.resolve_supersessions(successor)
     if cycle_at >= 0:
         cycle, k = [], int(cycle_at)
         while not cycle or k != cycle_at:
@@ -235,8 +236,13 @@ def _latest(
     return latest
 
 
-def check_numbers(arrays: NumberArrays, tables: NumberTables, *, n_parts: int, where: str) -> None:
-    """Verify the invariants the number kernels rely on; raise IndexFileError if broken."""
+def check_numbers(
+    arrays: NumberArrays, tables: NumberTables, *, n_parts: int, where: str, kernels: Kernels
+) -> None:
+    """Verify the invariants the number kernels rely on; raise IndexFileError if broken.
+
+    The checks run on the ``_base`` kernels of the choice ``kernels``.
+    """
     a = arrays
     n_numbers, n_links = tables.numbers.num_rows, len(a.number_part)
     check_layout(
@@ -262,6 +268,7 @@ def check_numbers(arrays: NumberArrays, tables: NumberTables, *, n_parts: int, w
             "part_group": (a.part_group, len(a.group_indptr) - 1),
             "group_part": (a.group_part, n_parts),
         },
+        kernels=kernels,
     )
     # A part's group holds the part: interchange() reads it as never empty.
     if not np.array_equal(

@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .._base.encoded import Encoded
 from .._base.ids import IdDictionary, as_string_array, check_text, string_buffers
+from .._base.kernel_choice import Kernels, kernels_of
 from .._base.labels import Labels
 from ..errors import ColumnTypeError, DataError, UnknownIdError, show
 from .arrays import OE, NumberArrays, NumberTables, number_keys
@@ -19,19 +20,27 @@ from .arrays import OE, NumberArrays, NumberTables, number_keys
 __all__ = ["NumberIndex", "normalize_number", "normalize_numbers"]
 
 
-def normalize_number(number: str) -> str:
+def normalize_number(number: str, *, kernels: Kernels = "compiled") -> str:
     """The key a part number is matched by.
 
     Full-width ASCII (U+FF01..U+FF5E) and the ideographic space U+3000 become ASCII, letters
     become upper case, and every character other than ``A-Z`` and ``0-9`` is dropped (spaces,
     dashes, dots, slashes, other scripts, emoji).
 
+    Parameters
+    ----------
+    number : str
+        As typed.
+    kernels : {"compiled", "reference"}
+        The compiled kernel (default) or its pure-Python twin, as for ``Catalog.from_tables``.
+
     Raises
     ------
     ColumnTypeError
         If ``number`` is not a string.
     DataError
-        If ``number`` holds a lone surrogate (it is not valid Unicode text).
+        If ``number`` holds a lone surrogate (it is not valid Unicode text), or ``kernels`` is
+        neither choice.
 
     Examples
     --------
@@ -41,11 +50,13 @@ def normalize_number(number: str) -> str:
     'W71295'
     """
     text = check_text(number, "a part number")
-    return str(number_keys(pa.array([text], pa.string()))[0].as_py())
+    return str(number_keys(pa.array([text], pa.string()), kernels)[0].as_py())
 
 
-def normalize_numbers(numbers: Any) -> pa.Array:
+def normalize_numbers(numbers: Any, *, kernels: Kernels = "compiled") -> pa.Array:
     """Keys of many part numbers, one Cython pass over the Arrow buffers (nulls stay null).
+
+    ``kernels`` is as for :func:`normalize_number`.
 
     Examples
     --------
@@ -53,7 +64,7 @@ def normalize_numbers(numbers: Any) -> pa.Array:
     ['0446533450', None, 'A0001802609']
     """
     array = as_string_array(numbers, "numbers").cast(pa.string())
-    return number_keys(array.combine_chunks() if array.num_chunks != 1 else array.chunk(0))
+    return number_keys(array.combine_chunks() if array.num_chunks != 1 else array.chunk(0), kernels)
 
 
 GRAM_SIZE = 4  # digit-heavy numbers make trigram lists long; with 4 the lemma bites from m = 6
@@ -73,8 +84,8 @@ class _SearchIndex:
     (``_kernels.gram_candidates``) keeps the index small.
     """
 
-    def __init__(self, keys: pa.Array, kernels: Any) -> None:
-        self._kernels = kernels
+    def __init__(self, keys: pa.Array, kernels: Kernels) -> None:
+        self._kernels = kernels_of(__name__, kernels)
         self.offsets, self.data = string_buffers(keys)
         # An object array: gathering a query's candidates is one C-level take, not a loop.
         self.keys = np.array(keys.to_pylist(), dtype=object)
@@ -176,6 +187,7 @@ class NumberIndex:
 
     def __init__(self, encoded: Encoded, arrays: NumberArrays, tables: NumberTables) -> None:
         self._encoded = encoded
+        self._kernels = kernels_of(__name__, encoded.kernels)
         self._arrays = arrays
         self._keys = IdDictionary(
             tables.numbers.column("key").combine_chunks(),
@@ -227,7 +239,7 @@ class NumberIndex:
 
     def _code(self, number: str) -> int:
         """Number code of a typed number, or -1 when the catalogue does not know it."""
-        key = normalize_number(number)
+        key = normalize_number(number, kernels=self._encoded.kernels)
         return int(self._keys.lookup_table().find(key.encode())) if key else -1
 
     def lookup(self, number: str, *, brand: str | None = None) -> pa.Table:
@@ -336,12 +348,12 @@ class NumberIndex:
         >>> numbers.lookup_many(["W 712/95", "no such number"]).column_names
         ['request_index', 'part_id', 'group_id', 'number', 'via_supersession']
         """
-        keys = normalize_numbers(numbers)
+        keys = normalize_numbers(numbers, kernels=self._encoded.kernels)
         codes = self._keys.lookup_table().find_many(*string_buffers(keys))
         if keys.null_count:
             codes[keys.is_null().to_numpy(zero_copy_only=False)] = -1
         arrays = self._arrays
-        index, part, via = self._encoded.kernels.gather_numbers(
+        index, part, via = self._kernels.gather_numbers(
             arrays.number_indptr, arrays.number_part, arrays.latest, codes
         )
         requested = codes[index]
@@ -451,7 +463,7 @@ class NumberIndex:
         [0, 1]
         """
         check_search_options(max_edits, limit)
-        keys = normalize_numbers(numbers)
+        keys = normalize_numbers(numbers, kernels=self._encoded.kernels)
         index = self._search_index()
         indptr, candidates = index.candidates(keys, max_edits)
         requests, codes, distances = _score(keys, indptr, candidates, index.keys, max_edits, limit)

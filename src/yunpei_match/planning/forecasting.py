@@ -45,8 +45,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from .._base.kernel_choice import Kernels, kernels_of
 from ..errors import DataError
-from . import _kernels
 from ._prior import blend
 from ._series import Series, from_table
 from ._tables import as_table
@@ -76,7 +76,7 @@ def forecast(
     cumulative: bool = False,
     levels: Sequence[float] = LEVELS,
     n_threads: int | None = None,
-    kernels: Any = _kernels,
+    kernels: Kernels = "compiled",
 ) -> pa.Table:
     """Forecast the demand of every series ``horizon`` periods ahead.
 
@@ -114,9 +114,9 @@ def forecast(
         gives the column ``q<100 a>`` (``q50``, ``q97.5``...).
     n_threads : int, optional
         Threads sharing the series; default: every core.
-    kernels : module
-        ``yunpei_match.planning._kernels`` (default) or its pure-Python twin
-        ``yunpei_match.planning._kernels_py``.
+    kernels : {"compiled", "reference"}
+        The compiled kernels (the default) or their pure-Python twins, chosen as everywhere in
+        the package (:mod:`yunpei_match._base.kernel_choice`).
 
     Returns
     -------
@@ -149,6 +149,7 @@ def forecast(
     ([3, 2], ['croston', 'croston'])
     """
     code = _check_options(method, horizon, alpha, alpha_d, alpha_p)
+    kernels = kernels_of(__name__, kernels)
     levels_array = _check_levels(levels)
     series, _ = from_table(as_table(history, "history"), "history", freq, kernels)
     mean, ratio, chosen = _fit(series, code, (alpha, alpha_d, alpha_p), n_threads, kernels)

@@ -40,8 +40,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._base.ids import OnUnknown
+from .._base.kernel_choice import Kernels, check_kernels, kernels_of
 from ..errors import MissingTableError, ReservationError
-from . import _kernels as _stock
 from .ledger import Ledger, Reservation
 from .tables import (
     Offer,
@@ -79,6 +79,8 @@ class Inventory:
     tiers : DeliveryTiers
     warehouse_ids : IdDictionary
         Warehouse id <-> code lookups (codes in ``warehouse_id`` order).
+    kernels : {"compiled", "reference"}
+        The kernel choice its calls run on (see :meth:`from_tables`).
     """
 
     def __init__(
@@ -89,20 +91,21 @@ class Inventory:
         *,
         tiers: DeliveryTiers,
         journal: str | Path | None = None,
-        kernels: ModuleType = _stock,
+        kernels: Kernels | None = None,
     ) -> None:
         self.catalog = catalog
         self.tiers = tiers
+        self.kernels = _kernels_for(catalog, kernels)
         self._warehouses = warehouses
         self.warehouse_ids = warehouses.ids
         self._indptr, self._warehouse, on_hand = stock
-        self._kernels = kernels
+        self._kernels = kernels_of(__name__, self.kernels)
         fingerprint = (
             "" if journal is None else stock_fingerprint(warehouses, stock, catalog.part_ids)
         )
         self._ledger = Ledger(on_hand, journal=journal, fingerprint=fingerprint)
         part_group, group_indptr, group_part = catalog.numbers.interchange_groups
-        self._index = kernels.StockIndex(
+        self._index = self._kernels.StockIndex(
             self._indptr,
             self._warehouse,
             self._ledger.available,
@@ -137,7 +140,7 @@ class Inventory:
         stock: Any,
         tiers: DeliveryTiers | None = None,
         journal: str | Path | None = None,
-        kernels: ModuleType = _stock,
+        kernels: Kernels | None = None,
     ) -> Inventory:
         """Check and encode warehouses and stock for ``catalog``.
 
@@ -157,16 +160,18 @@ class Inventory:
         journal : str or Path, optional
             Reservation journal: written ahead of every change and replayed here when it
             exists (it must have been written over the same stock).
-        kernels : module, optional
-            ``yunpei_match.stock._kernels`` (default) or its pure-Python twin,
-            ``yunpei_match.stock._kernels_py``.
+        kernels : {"compiled", "reference"}, optional
+            What the inventory's own calls run on (its warehouse ids, the stock encoding, every
+            stock query and the sourcing): the compiled kernels or their pure-Python twins, as
+            for ``Catalog.from_tables``. None (the default) follows ``catalog.kernels``; the
+            part lookups it asks of the catalogue always run on the catalogue's choice.
 
         Raises
         ------
         MissingColumnError, ColumnTypeError, DataError
             For a missing column, a wrong type, a null, a blank ``warehouse_id``, an unknown
-            ``kind``, a coordinate out of range or a negative quantity; the message names the
-            table, column, row and value.
+            ``kind``, a coordinate out of range or a negative quantity (the message names the
+            table, column, row and value), or a ``kernels`` that is neither choice.
         DuplicateIdError
             For a repeated warehouse id or two stock rows of one (warehouse, part).
         UnknownIdError
@@ -185,7 +190,8 @@ class Inventory:
         ...     stock={"warehouse_id": ["SZ"], "part_id": ["P0100001"], "qty": [5]})
         <Inventory: 1 warehouses, 1 stock rows>
         """
-        encoded = encode_warehouses(warehouses, catalog.kernels)
+        kernels = _kernels_for(catalog, kernels)
+        encoded = encode_warehouses(warehouses, kernels)
         rows = encode_stock(stock, encoded.ids, catalog.part_ids, kernels)
         tiers = DeliveryTiers.default() if tiers is None else tiers
         return cls(catalog, encoded, rows, tiers=tiers, journal=journal, kernels=kernels)
@@ -590,6 +596,11 @@ class Inventory:
         from ..offers import fill_rate
 
         return fill_rate(self, baskets, within=within, **options)
+
+
+def _kernels_for(catalog: Catalog, kernels: Kernels | None) -> Kernels:
+    """An inventory's kernel choice: its own when given, else its catalogue's."""
+    return catalog.kernels if kernels is None else check_kernels(kernels)
 
 
 # -- for the sourcing of orders (stock.sourcing): the stock package's own access ---------------

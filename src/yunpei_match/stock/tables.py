@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -19,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._base.ids import IdDictionary, OnUnknown
+from .._base.kernel_choice import Kernels, kernels_of
 from .._base.tables import (
     as_table,
     check_unique,
@@ -102,7 +102,7 @@ class Offer:
     hours: float | None
 
 
-def encode_warehouses(data: Any, kernels: ModuleType) -> Warehouses:
+def encode_warehouses(data: Any, kernels: Kernels) -> Warehouses:
     """Check the warehouses table and number its rows in space (Z-order), then by id."""
     table = as_table(data, "warehouses")
     require_columns(table, "warehouses", ("warehouse_id", "lat", "lon"))
@@ -217,7 +217,7 @@ def z_order(lat: np.ndarray, lon: np.ndarray) -> npt.NDArray[np.uint64]:
 
 
 def encode_stock(
-    data: Any, warehouses: IdDictionary, parts: IdDictionary, kernels: ModuleType
+    data: Any, warehouses: IdDictionary, parts: IdDictionary, kernels: Kernels
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
     """The CSR ``part -> stock rows`` (indptr, warehouse code, qty on hand) of a stock table.
 
@@ -229,7 +229,8 @@ def encode_stock(
     warehouse = warehouses.references(table, "stock", "warehouse_id")
     part = parts.references(table, "stock", "part_id")
     qty = int_column(table, "stock", "qty", low=0, high=MAX_QTY).to_numpy()
-    indptr, order, duplicate = kernels.sort_stock(part, warehouse, len(parts), len(warehouses))
+    impl = kernels_of(__name__, kernels)
+    indptr, order, duplicate = impl.sort_stock(part, warehouse, len(parts), len(warehouses))
     if duplicate >= 0:
         first, second = sorted((int(order[duplicate - 1]), int(order[duplicate])))
         raise DuplicateIdError(

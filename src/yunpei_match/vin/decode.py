@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from types import ModuleType
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -10,8 +12,9 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from .._base.ids import as_string_array, string_buffers
+from .._base.kernel_choice import Kernels, kernels_of
 from ..errors import ColumnTypeError, DataError
-from . import _kernels as _compiled
+from . import _kernels as _flags  # the flag bits only: the twin has the same (a twin test checks)
 from ._columns import offsets, position_columns, small_maker_columns, wmi_columns, year_lists
 from ._text import LOOKALIKE_DIGITS, explain_codes
 
@@ -42,12 +45,9 @@ REASONS = (
     "vis_digit_13",
 )
 
-# The kernels in use; tests swap in the twin ``_kernels_py`` to run this module over the twin.
-_kernels: Any = _compiled
-
 _ALL_REASONS = (1 << len(REASONS)) - 1
-_EU_WARNINGS = _compiled.FLAG_YEAR_CODE | _compiled.FLAG_CHECK_DIGIT
-_LIGHT_VEHICLE = _compiled.FLAG_VIS_DIGIT_13  # 49 CFR 565 only, and only for light vehicles
+_EU_WARNINGS = _flags.FLAG_YEAR_CODE | _flags.FLAG_CHECK_DIGIT
+_LIGHT_VEHICLE = _flags.FLAG_VIS_DIGIT_13  # 49 CFR 565 only, and only for light vehicles
 _REASON_BITS = np.array([1 << k for k in range(len(REASONS))], np.uint16)
 _REASON_NAMES = pa.array(REASONS, pa.string())
 
@@ -142,7 +142,9 @@ class VinDecoding:
     serial: str | None
 
 
-def validate_vin(vin: str | None, *, region: Region = "cn") -> VinVerdict:
+def validate_vin(
+    vin: str | None, *, region: Region = "cn", kernels: Kernels = "compiled"
+) -> VinVerdict:
     """Validate one VIN; the scalar form of :func:`validate_vins`.
 
     Parameters
@@ -151,6 +153,9 @@ def validate_vin(vin: str | None, *, region: Region = "cn") -> VinVerdict:
         As typed: case, full-width characters, spaces, dashes and dots do not matter.
     region : {"cn", "na", "eu", "any"}
         Whose rules apply to the check digit and the model-year code (see the module notes).
+    kernels : {"compiled", "reference"}
+        The compiled kernels (default) or their pure-Python twins, as for
+        ``Catalog.from_tables``.
 
     Returns
     -------
@@ -161,7 +166,8 @@ def validate_vin(vin: str | None, *, region: Region = "cn") -> VinVerdict:
     ColumnTypeError
         If ``vin`` is neither a string nor None.
     DataError
-        If ``region`` is not one of the four, or ``vin`` is not valid Unicode.
+        If ``region`` is not one of the four, ``kernels`` neither choice, or ``vin`` is not
+        valid Unicode.
 
     Examples
     --------
@@ -172,11 +178,13 @@ def validate_vin(vin: str | None, *, region: Region = "cn") -> VinVerdict:
     >>> validate_vin("WVWZZZ1KZ").reasons
     ('length',)
     """
-    row = validate_vins([_scalar(vin)], region=region).to_pylist()[0]
+    row = validate_vins([_scalar(vin)], region=region, kernels=kernels).to_pylist()[0]
     return VinVerdict(row["vin"], row["valid"], tuple(row["reasons"]), tuple(row["warnings"]))
 
 
-def decode_vin(vin: str | None, *, region: Region = "cn") -> VinDecoding:
+def decode_vin(
+    vin: str | None, *, region: Region = "cn", kernels: Kernels = "compiled"
+) -> VinDecoding:
     """Validate and decode one VIN; the scalar form of :func:`decode_vins`.
 
     Parameters
@@ -185,6 +193,8 @@ def decode_vin(vin: str | None, *, region: Region = "cn") -> VinDecoding:
         As typed (see :func:`validate_vin`).
     region : {"cn", "na", "eu", "any"}
         Whose rules apply; ``"na"`` also applies the position-7 model-year rule.
+    kernels : {"compiled", "reference"}
+        As for :func:`validate_vin`.
 
     Returns
     -------
@@ -207,13 +217,13 @@ def decode_vin(vin: str | None, *, region: Region = "cn") -> VinDecoding:
     >>> d.maker, d.brand, d.country
     ('Toyota', 'Lexus', 'Japan')
     """
-    row = decode_vins([_scalar(vin)], region=region).to_pylist()[0]
+    row = decode_vins([_scalar(vin)], region=region, kernels=kernels).to_pylist()[0]
     for name in ("reasons", "warnings", "model_years"):
         row[name] = tuple(row[name])
     return VinDecoding(**row)
 
 
-def validate_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
+def validate_vins(vins: Any, *, region: Region = "cn", kernels: Kernels = "compiled") -> pa.Table:
     """Validate a batch of VINs.
 
     Parameters
@@ -223,6 +233,8 @@ def validate_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
         polars Series of strings; nulls are allowed.
     region : {"cn", "na", "eu", "any"}
         Whose rules apply (see the module notes).
+    kernels : {"compiled", "reference"}
+        As for :func:`validate_vin`.
 
     Returns
     -------
@@ -235,7 +247,8 @@ def validate_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
     ColumnTypeError
         If ``vins`` is a single string or holds something other than strings.
     DataError
-        If ``region`` is not one of the four, or a string is not valid Unicode.
+        If ``region`` is not one of the four, ``kernels`` neither choice, or a string is not
+        valid Unicode.
 
     Examples
     --------
@@ -246,10 +259,10 @@ def validate_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
     [[], ['check_digit'], ['missing']]
     """
     policy = _policy(region)
-    return pa.table(_verdict_columns(_scan(vins), policy))
+    return pa.table(_verdict_columns(_scan(vins, kernels_of(__name__, kernels)), policy))
 
 
-def decode_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
+def decode_vins(vins: Any, *, region: Region = "cn", kernels: Kernels = "compiled") -> pa.Table:
     """Validate and decode a batch of VINs.
 
     Parameters
@@ -258,6 +271,8 @@ def decode_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
         As for :func:`validate_vins`.
     region : {"cn", "na", "eu", "any"}
         Whose rules apply; ``"na"`` also applies the position-7 model-year rule.
+    kernels : {"compiled", "reference"}
+        As for :func:`validate_vin`.
 
     Returns
     -------
@@ -282,16 +297,17 @@ def decode_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
     [[1995, 2025], []]
     """
     policy = _policy(region)
-    scan = _scan(vins)
+    impl = kernels_of(__name__, kernels)
+    scan = _scan(vins, impl)
     flags, chars = scan.flags, scan.chars
-    decodable = (flags & _compiled.FLAG_DECODABLE) != 0
-    first, candidates = _kernels.model_years(flags, chars, policy.position7_rule)
+    decodable = (flags & _flags.FLAG_DECODABLE) != 0
+    first, candidates = impl.model_years(flags, chars, policy.position7_rule)
     positions = position_columns(chars, decodable)
     columns = _verdict_columns(scan, policy)
     columns.update((name, positions[name]) for name in ("wmi", "vds", "vis"))
-    columns.update(wmi_columns(_kernels.wmi_codes(flags, chars)))
+    columns.update(wmi_columns(impl.wmi_codes(flags, chars)))
     columns["check_digit_ok"] = pa.array(
-        (flags & _compiled.FLAG_CHECK_DIGIT) == 0, mask=(flags & _compiled.FLAG_CHECKED) == 0
+        (flags & _flags.FLAG_CHECK_DIGIT) == 0, mask=(flags & _flags.FLAG_CHECKED) == 0
     )
     columns["model_years"] = year_lists(first, candidates)
     columns["plant"] = positions["plant"]
@@ -299,7 +315,9 @@ def decode_vins(vins: Any, *, region: Region = "cn") -> pa.Table:
     return pa.table(columns)
 
 
-def explain_vin(vin: str | None, *, region: Region = "cn") -> tuple[str, ...]:
+def explain_vin(
+    vin: str | None, *, region: Region = "cn", kernels: Kernels = "compiled"
+) -> tuple[str, ...]:
     """What :func:`validate_vin` found, in words a parts clerk can act on.
 
     One sentence per reason, naming the position and the character found and, for a letter
@@ -316,6 +334,8 @@ def explain_vin(vin: str | None, *, region: Region = "cn") -> tuple[str, ...]:
         As typed (see :func:`validate_vin`).
     region : {"cn", "na", "eu", "any"}
         Whose rules apply.
+    kernels : {"compiled", "reference"}
+        As for :func:`validate_vin`.
 
     Returns
     -------
@@ -338,18 +358,19 @@ def explain_vin(vin: str | None, *, region: Region = "cn") -> tuple[str, ...]:
     >>> explain_vin("1M8GDM9AXKP042788")
     ()
     """
-    verdict = validate_vin(vin, region=region)
-    lines = explain_codes(verdict.vin, verdict.reasons, _check_digit)
+    verdict = validate_vin(vin, region=region, kernels=kernels)
+    check_digit = partial(_check_digit, impl=kernels_of(__name__, kernels))
+    lines = explain_codes(verdict.vin, verdict.reasons, check_digit)
     lines += [
         f"{line} (allowed under the {region} rules)"
-        for line in explain_codes(verdict.vin, verdict.warnings, _check_digit)
+        for line in explain_codes(verdict.vin, verdict.warnings, check_digit)
     ]
     if verdict.valid:
         return tuple(lines)
-    fixed = _corrected(verdict.vin, region)
+    fixed = _corrected(verdict.vin, region, kernels)
     if fixed is not None:
         lines.append(f"did you mean {fixed}? It passes every check of the {region} rules")
-    home = home_region(verdict.vin, besides=region)
+    home = home_region(verdict.vin, besides=region, kernels=kernels)
     if home is not None:
         lines.append(f"a VIN from {_HOME_NAMES[home]}, whose rules (region={home!r}) accept it")
     return tuple(lines)
@@ -363,15 +384,17 @@ _HOMES = {
 _HOME_NAMES = {"cn": "China", "na": "North America", "eu": "Europe"}
 
 
-def home_region(vin: str | None, *, besides: str) -> str | None:
+def home_region(vin: str | None, *, besides: str, kernels: Kernels = "compiled") -> str | None:
     """The region ``vin`` comes from, if it is not ``besides`` and its rules accept ``vin``."""
     home = _HOMES.get(vin[0]) if vin else None
-    if home is None or home == besides or not validate_vin(vin, region=home).valid:
+    if home is None or home == besides:
+        return None
+    if not validate_vin(vin, region=home, kernels=kernels).valid:
         return None
     return home
 
 
-def _corrected(vin: str | None, region: Region) -> str | None:
+def _corrected(vin: str | None, region: Region, kernels: Kernels) -> str | None:
     """``vin`` with look-alike letters replaced where digits belong, if that makes it valid."""
     if vin is None or len(vin) != 17:
         return None
@@ -379,28 +402,30 @@ def _corrected(vin: str | None, region: Region) -> str | None:
     fixed = "".join(
         LOOKALIKE_DIGITS.get(c, c) if c in "IOQ" or p in digits else c for p, c in enumerate(vin)
     )
-    if fixed == vin or not validate_vin(fixed, region=region).valid:
+    if fixed == vin or not validate_vin(fixed, region=region, kernels=kernels).valid:
         return None
     return fixed
 
 
-def _check_digit(vin: str) -> str:
+def _check_digit(vin: str, impl: ModuleType) -> str:
     """The check digit of a 17-character VIN: the one of 0-9, X the kernel finds right."""
     trials = [vin[:8] + digit + vin[9:] for digit in "0123456789X"]
-    right = (_scan(trials).flags & _compiled.FLAG_CHECK_DIGIT) == 0
+    right = (_scan(trials, impl).flags & _flags.FLAG_CHECK_DIGIT) == 0
     return "0123456789X"[int(np.argmax(right))]
 
 
 # -- input -------------------------------------------------------------------------------------
 
 
-def vin_characters(vins: Any, *, region: Region = "cn") -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def vin_characters(
+    vins: Any, *, region: Region = "cn", kernels: Kernels = "compiled"
+) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Normalised VINs, their (n, 17) character matrix and which are valid under ``region``.
 
     For the package's pattern index (``vin_index``): the same reading as :func:`validate_vins`.
     """
     policy = _policy(region)
-    scan = _scan(vins)
+    scan = _scan(vins, kernels_of(__name__, kernels))
     return scan.vin, scan.chars, (scan.flags & policy.invalid) == 0
 
 
@@ -429,16 +454,16 @@ def _scalar(vin: object) -> str | None:
     return vin
 
 
-def _scan(vins: Any) -> _Scan:
+def _scan(vins: Any, impl: ModuleType) -> _Scan:
     try:
         array = as_string_array(vins, "vins")
     except UnicodeEncodeError as exc:
         raise DataError(f"vins must be valid Unicode text: {exc}") from None
-    scans = [_scan_chunk(chunk) for chunk in array.chunks]
+    scans = [_scan_chunk(chunk, impl) for chunk in array.chunks]
     if len(scans) == 1:
         return scans[0]
     if not scans:
-        return _scan_strings(pa.array([], pa.string()))
+        return _scan_strings(pa.array([], pa.string()), impl)
     return _Scan(
         pa.concat_arrays([s.vin for s in scans]),
         np.concatenate([s.flags for s in scans]),
@@ -446,25 +471,25 @@ def _scan(vins: Any) -> _Scan:
     )
 
 
-def _scan_chunk(chunk: pa.Array) -> _Scan:
+def _scan_chunk(chunk: pa.Array, impl: ModuleType) -> _Scan:
     """Scan one chunk; a dictionary chunk scans its dictionary once and gathers by index."""
     if not pa.types.is_dictionary(chunk.type):
-        return _scan_strings(chunk)
-    entries = _scan_strings(chunk.dictionary)
+        return _scan_strings(chunk, impl)
+    entries = _scan_strings(chunk.dictionary, impl)
     # A null index points one past the dictionary, at an entry marked missing.
     index = chunk.indices.cast(pa.int64()).fill_null(len(chunk.dictionary)).to_numpy()
-    flags = np.append(entries.flags, np.uint16(_compiled.FLAG_MISSING))[index]
+    flags = np.append(entries.flags, np.uint16(_flags.FLAG_MISSING))[index]
     chars = np.concatenate([entries.chars, np.zeros((1, 17), np.uint8)])[index]
     return _Scan(entries.vin.take(chunk.indices), flags, chars)
 
 
-def _scan_strings(array: pa.Array) -> _Scan:
-    offsets, data = _kernels.normalize_vins(*string_buffers(array))
-    flags, chars = _kernels.check_vins(offsets, data)
+def _scan_strings(array: pa.Array, impl: ModuleType) -> _Scan:
+    offsets, data = impl.normalize_vins(*string_buffers(array))
+    flags, chars = impl.check_vins(offsets, data)
     validity = None
     if array.null_count:
         missing = array.is_null().to_numpy(zero_copy_only=False)
-        flags[missing] = _compiled.FLAG_MISSING
+        flags[missing] = _flags.FLAG_MISSING
         chars[missing] = 0
         validity = pa.py_buffer(np.packbits(~missing, bitorder="little"))
     vin = pa.StringArray.from_buffers(

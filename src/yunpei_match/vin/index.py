@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._base.encoded import Encoded
-from .._base.ids import IdDictionary, string_buffers
+from .._base.ids import IdDictionary, string_buffers, string_table
+from .._base.kernel_choice import Kernels
 from .._base.tables import require_columns, show, string_column
 from ..errors import DataError
 from .decode import Region, explain_vin, validate_vin, vin_characters
@@ -98,7 +99,7 @@ class VinIndex:
         >>> vins.vehicles_for_vins(["LFV2A26F1KM333275", "not a vin"]).num_rows
         2
         """
-        _, chars, valid = vin_characters(vins, region=region)
+        _, chars, valid = vin_characters(vins, region=region, kernels=self._encoded.kernels)
         waiting = valid.copy()  # VINs not yet answered by a more specific level
         found = []
         for fixed, masks in self._levels:
@@ -150,11 +151,13 @@ class VinIndex:
         >>> found.column("matched_positions").to_pylist()
         [9, 9]
         """
-        verdict = validate_vin(vin, region=region)
+        kernels = self._encoded.kernels
+        verdict = validate_vin(vin, region=region, kernels=kernels)
         if not verdict.valid:
+            explained = explain_vin(vin, region=region, kernels=kernels)
             raise DataError(
                 f"VIN {show(vin)} is invalid under the {region} rules "
-                f"({', '.join(verdict.reasons)}): {'; '.join(explain_vin(vin, region=region))}"
+                f"({', '.join(verdict.reasons)}): {'; '.join(explained)}"
             )
         found = self.vehicles_for_vins([vin], region=region)
         codes = (
@@ -166,7 +169,7 @@ class VinIndex:
         return vehicles.append_column("matched_positions", found.column("matched_positions"))
 
 
-def _build_levels(patterns: pa.Table, kernels: Any) -> list[tuple[int, list[_Mask]]]:
+def _build_levels(patterns: pa.Table, kernels: Kernels) -> list[tuple[int, list[_Mask]]]:
     """Masks grouped by how many positions they fix, most first."""
     if patterns.num_rows == 0:
         return []
@@ -190,7 +193,7 @@ def _build_levels(patterns: pa.Table, kernels: Any) -> list[tuple[int, list[_Mas
     return sorted(levels.items(), reverse=True)
 
 
-def _mask(keys: np.ndarray, vehicles: np.ndarray, fixed: np.ndarray, kernels: Any) -> _Mask:
+def _mask(keys: np.ndarray, vehicles: np.ndarray, fixed: np.ndarray, kernels: Kernels) -> _Mask:
     raw = pa.array([bytes(row).decode("ascii") for row in keys], pa.string())
     encoded = raw.dictionary_encode()
     code = encoded.indices.to_numpy()
@@ -198,7 +201,7 @@ def _mask(keys: np.ndarray, vehicles: np.ndarray, fixed: np.ndarray, kernels: An
     pairs = np.unique(np.stack([code[order], vehicles[order]], axis=1), axis=0)
     indptr = np.zeros(len(encoded.dictionary) + 1, np.int64)
     np.cumsum(np.bincount(pairs[:, 0], minlength=len(encoded.dictionary)), out=indptr[1:])
-    table = kernels.StringTable(*string_buffers(encoded.dictionary))
+    table = string_table(encoded.dictionary, kernels)
     return _Mask(fixed=fixed, table=table, indptr=indptr, vehicles=pairs[:, 1].astype(np.int32))
 
 
