@@ -13,7 +13,8 @@ only, from a layer to the layers before it in this list, never back::
 ``_base``
     What every domain needs and none owns: input coercion and column checks (``tables``), id
     dictionaries (``ids``), category labels (``labels``), read-only array groups and the layout
-    checks of saved arrays (``arrays``), and the compiled kernels they use (``_kernels``: the id
+    checks of saved arrays (``arrays``), the atomic swap of a directory written aside
+    (``directories``), and the compiled kernels they use (``_kernels``: the id
     hash table and the load checks), with the C helpers other extensions cimport
     (``prefetch.pxd``).
 ``vin``
