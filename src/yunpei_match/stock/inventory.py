@@ -130,8 +130,7 @@ class Inventory:
             numbers.group_part,
             warehouses.cluster,
         )
-        starts = catalog._links.category_start
-        self._part_category = np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
+        self._part_category = catalog._links.part_category
         self._rule_kinds, self._rule_max_km, self._category_rules = tiers.compile(
             warehouses.kinds, catalog.category_ids.ids.to_pylist()
         )
