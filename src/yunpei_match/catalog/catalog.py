@@ -369,7 +369,7 @@ class Catalog:
         """
         root = Path(directory)
         names = ("vehicles", "parts", "fitments", "oe_numbers", "supersessions", "vin_patterns")
-        tables = {name: _read_table(root, name) for name in names}
+        tables: dict[str, Any] = {name: _read_table(root, name) for name in names}
         for name in ("vehicles", "parts"):
             if tables[name] is None:
                 raise MissingTableError(

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..catalog import Catalog
-    from ..vin import VinDecoding
+    from ..vin import Region, VinDecoding
 
 __all__ = ["add_lookups"]
 
@@ -247,7 +247,7 @@ def _brand(d: VinDecoding, vehicles: pa.Table | None) -> str | None:
     return f"{makes.pop()} (from the catalogue's vin_patterns)" if len(makes) == 1 else None
 
 
-def _check_vin(vin: str, region: str) -> None:
+def _check_vin(vin: str, region: Region) -> None:
     """Raise UsageError saying, in words, why ``vin`` is invalid under ``region``, if it is."""
     from ..vin import explain_vin, home_region, validate_vin
 

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .._base.arrays import ArrayGroup, check_layout
+from .._base.arrays import ArrayGroup, Checks, check_layout
 from ..errors import DataError, IndexFileError
 from . import _kernels
 
@@ -191,6 +191,8 @@ def check_links(
     if n_categories < 0:
         raise IndexFileError(f"{where}: category_start is empty; rebuild or re-save the index")
     a = arrays
+    runs: Checks
+    run_offsets: Checks
     if a.sparse:
         runs = {
             "run_bounds": (a.run_bounds, len(a.run_category) + 1),

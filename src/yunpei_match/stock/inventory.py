@@ -226,7 +226,7 @@ class Inventory:
         from ..catalog.catalog import _read_table
 
         root = Path(directory)
-        tables = {name: _read_table(root, name) for name in ("warehouses", "stock")}
+        tables: dict[str, Any] = {name: _read_table(root, name) for name in ("warehouses", "stock")}
         for name, table in tables.items():
             if table is None:
                 raise MissingTableError(
@@ -575,7 +575,7 @@ def _fingerprint(warehouses: Warehouses, stock: tuple[np.ndarray, ...], catalog:
     """CRC-32 of the stock a journal is written over: ids, rows and quantities."""
     crc = 0
     for array in stock:
-        crc = zlib.crc32(np.ascontiguousarray(array).view(np.uint8), crc)
+        crc = zlib.crc32(np.ascontiguousarray(array).view(np.uint8).data, crc)
     for ids in (warehouses.ids.ids, catalog.part_ids.ids):
         for buffer in ids.buffers()[1:]:
             crc = zlib.crc32(buffer, crc)

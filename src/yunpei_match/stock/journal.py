@@ -348,7 +348,7 @@ def _read(db: sqlite3.Connection, path: Path) -> tuple[tuple, list[Event], bytes
 
 def _events(db: sqlite3.Connection, chain: bytes) -> tuple[list[Event], bytes]:
     """Every event in order, each checked against its chained checksum."""
-    events = []
+    events: list[Event] = []
     for seq, kind, key, payload, stored in db.execute("SELECT * FROM events ORDER BY seq"):
         expected = len(events) + 1
         if seq != expected:

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from . import Scale
     from ._fleet import _Fleet
 
-_FITMENT_COLUMNS = ("part_id", "vehicle_id", "make", "model", "year_from", "year_to", "engine")
-_FITMENT_COLUMNS += ("position", "qty", "note")
+_FITMENT_COLUMNS = (
+    *("part_id", "vehicle_id", "make", "model", "year_from", "year_to", "engine"),
+    *("position", "qty", "note"),
+)
 _ENCODABLE = ("part_id", "vehicle_id", "position", "note")
 
 
@@ -145,7 +147,7 @@ def _stack(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict:
     stacked = {}
     for name in {**first, **second}:
         # fill in the other side's dtype, so that int32 and int8 codes stay so
-        dtype = first.get(name, second.get(name)).dtype
+        dtype = (first[name] if name in first else second[name]).dtype
         stacked[name] = np.concatenate([side.get(name, np.full(n, -1, dtype)) for side, n in sides])
     return stacked
 
