@@ -16,7 +16,7 @@ only, from a layer to the layers before it in this list, never back::
     checks of saved arrays (``arrays``), the atomic swap of a directory written aside
     (``directories``), and the compiled kernels they use (``_kernels``: the id
     hash table and the load checks), with the C helpers other extensions cimport
-    (``prefetch.pxd``).
+    (``prefetch.pxd``, ``counting.pxd``).
 ``vin``
     VIN normalisation, validation and decoding, the WMI data, and the VIN pattern index.
 ``fitment``, ``numbers``
