@@ -141,7 +141,7 @@ def _range_rows(
     }
 
 
-def _stack(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict:
+def _stack(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Rows of ``first`` then of ``second``; a column one side lacks is -1 (null) there."""
     sides = ((first, len(first["part_id"])), (second, len(second["part_id"])))
     stacked = {}
@@ -152,7 +152,9 @@ def _stack(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict:
     return stacked
 
 
-def _table_from_codes(columns: dict, dictionaries: dict, encoded: bool) -> pa.Table:
+def _table_from_codes(
+    columns: dict[str, np.ndarray], dictionaries: dict[str, pa.Array], encoded: bool
+) -> pa.Table:
     """The fitments table from integer codes, -1 being null; absent columns are all null."""
     n = len(columns["part_id"])
     fields = {}

@@ -88,10 +88,12 @@ def _family_rows(
     return rows
 
 
-def _draw_families(scale: Scale, rng: np.random.Generator) -> list[tuple[int, int, int, list]]:
+def _draw_families(
+    scale: Scale, rng: np.random.Generator
+) -> list[tuple[int, int, int, list[tuple[int, str, str]]]]:
     """(make, model, variant, vehicle rows) of families holding exactly n_vehicles."""
     pool = [(m, k) for m, make in enumerate(_MAKES) for k in range(len(make.models))]
-    families: list[tuple[int, int, int, list]] = []
+    families: list[tuple[int, int, int, list[tuple[int, str, str]]]] = []
     total, variant = 0, 0
     while total < scale.n_vehicles:
         for i in rng.permutation(len(pool)):
