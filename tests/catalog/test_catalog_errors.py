@@ -15,6 +15,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from table_forms import Columns, as_arrow_dictionary_ids, as_polars
 
 import yunpei_match as ym
 from yunpei_match.errors import (
@@ -29,8 +30,6 @@ from yunpei_match.errors import (
 )
 
 # -- inputs --------------------------------------------------------------------------------------
-
-Columns = dict[str, list[Any]]
 
 
 def vehicles(**changes: list[Any]) -> Columns:
@@ -82,23 +81,9 @@ def build(**tables: Any) -> ym.Catalog:
     return ym.Catalog.from_tables(**given)
 
 
-def as_polars(table: Columns) -> pl.DataFrame:
-    return pl.DataFrame(table)
-
-
 def as_polars_categorical_ids(table: Columns) -> pl.DataFrame:
     frame = pl.DataFrame(table)
     return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in table if c.endswith("_id"))
-
-
-def as_arrow_dictionary_ids(table: Columns) -> pa.Table:
-    """A pyarrow Table whose id columns are dictionary-encoded, as parquet readers give them."""
-    return pa.table(
-        {
-            name: pa.array(values).dictionary_encode() if name.endswith("_id") else values
-            for name, values in table.items()
-        }
-    )
 
 
 FORMS: dict[str, Callable[[Columns], Any]] = {

@@ -286,19 +286,14 @@ def test_keep_names_the_request_columns_results_carry(capsys, tmp_path, keep, ke
     ]
 
 
+def run_main_job(capsys: pytest.CaptureFixture[str], out: object) -> tuple[int, str, str]:
+    """The README's main job: source the sample orders, and the fill rate of its baskets."""
+    orders, baskets = f"{S}/orders.parquet", f"{S}/baskets.parquet"
+    return run(capsys, "source", S, "--orders", orders, "--baskets", baskets, "--out", out, "-q")
+
+
 def test_source_batch_is_the_readme_main_job(capsys, tmp_path):
-    status, out, _ = run(
-        capsys,
-        "source",
-        S,
-        "--orders",
-        f"{S}/orders.parquet",
-        "--baskets",
-        f"{S}/baskets.parquet",
-        "--out",
-        tmp_path / "plans.parquet",
-        "-q",
-    )
+    status, out, _ = run_main_job(capsys, tmp_path / "plans.parquet")
     assert status == 0
     assert summary(out, "source") == (357, 357, 0)
     assert re.search(r"^sourced 150 orders \(357 lines\): [\d.]+% of lines filled", out, re.M)

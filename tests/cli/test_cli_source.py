@@ -7,7 +7,7 @@ import re
 
 import pyarrow.parquet as pq
 import pytest
-from test_cli import SHOP, S, run, summary
+from test_cli import SHOP, S, run, run_main_job, summary
 
 
 @pytest.mark.parametrize(
@@ -51,18 +51,7 @@ def test_the_summary_counts_one_order_in_the_singular(capsys, tmp_path):
 
 
 def test_the_summary_orders_tiers_fastest_first_and_times_the_baskets(capsys, tmp_path):
-    status, out, _ = run(
-        capsys,
-        "source",
-        S,
-        "--orders",
-        f"{S}/orders.parquet",
-        "--baskets",
-        f"{S}/baskets.parquet",
-        "--out",
-        tmp_path / "plans.parquet",
-        "-q",
-    )
+    status, out, _ = run_main_job(capsys, tmp_path / "plans.parquet")
     assert status == 0
     assert summary(out, "source") == (357, 357, 0)
     tiers = re.search(r"^lines by tier: (.*)$", out, re.M)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import yunpei_match as ym
 from yunpei_match.fitment import _kernels, _kernels_py
-from yunpei_match.fitment.links import build_links
+from yunpei_match.fitment.links import build_links, part_categories
 
 SETTINGS = settings(max_examples=60, deadline=None)
 
@@ -82,9 +82,7 @@ def test_compile_and_index_links_agree(app):
     args = _compile_args(app)
     compiled = _kernels.compile_links(*args)
     _assert_same(compiled, _kernels_py.compile_links(*args))
-    part_category = np.repeat(
-        np.arange(n_categories, dtype=np.int32), np.diff(app["category_start"])
-    ).astype(np.int32)
+    part_category = part_categories(app["category_start"])
     transpose_args = (compiled[0], compiled[1], n_parts)
     _assert_same(
         _kernels.transpose_links(*transpose_args), _kernels_py.transpose_links(*transpose_args)
@@ -150,20 +148,45 @@ def test_gathers_and_find_links_agree(app, data, layout):
         )
         pv = np.array([v for v, _ in pairs], np.int32)
         pp = np.array([p for _, p in pairs], np.int32)
-        part_category = np.repeat(
-            np.arange(n_categories, dtype=np.int32), np.diff(app["category_start"])
-        ).astype(np.int32)
         find_args = (
             links.run_bounds,
             links.vehicle_runs,
             links.run_category,
             links.link_part,
-            part_category,
+            links.part_category,
             n_categories,
             pv,
             pp,
         )
         _assert_same((_kernels.find_links(*find_args),), (_kernels_py.find_links(*find_args),))
+
+
+@SETTINGS
+@given(applications(), st.sampled_from(["dense", "sparse"]))
+def test_link_arrays_span_agrees_with_the_kernel(app, layout):
+    """``LinkArrays.span`` (Python) finds the runs the compiled ``RunIndex`` reads."""
+    links, _ = build_links(**app, layout=layout)
+    n_vehicles, n_categories = app["n_vehicles"], len(app["category_start"]) - 1
+    np.testing.assert_array_equal(links.part_category, part_categories(app["category_start"]))
+    runs = _kernels.RunIndex(
+        links.run_bounds,
+        links.vehicle_runs,
+        links.run_category,
+        links.link_part,
+        links.universal,
+        links.universal_bounds,
+        n_vehicles,
+        n_categories,
+    )
+    for vehicle in range(n_vehicles):
+        for category in [None, *range(n_categories)]:
+            first, last = links.span(vehicle, category)
+            low, high = (0, n_categories) if category is None else (category, category + 1)
+            universal = links.universal[links.universal_bounds[low] : links.universal_bounds[high]]
+            found = np.sort(np.concatenate([links.link_part[first:last], universal]))
+            np.testing.assert_array_equal(found, runs.part_codes(vehicle, category))
+            if category is not None:
+                assert (links.part_category[links.link_part[first:last]] == category).all()
 
 
 # -- API level: random catalogues through both kernels and a brute-force model -----------------

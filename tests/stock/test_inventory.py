@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from table_forms import Columns, as_arrow_dictionary_ids, as_polars
 
 import yunpei_match as ym
 from yunpei_match.errors import (
@@ -42,8 +43,6 @@ GZ = (23.1291, 113.2644)  # 广州
 SH = (31.2304, 121.4737)  # 上海
 BJ = (39.9042, 116.4074)  # 北京
 PANYU = (22.9375, 113.3841)  # 番禺, a district of Guangzhou
-
-Columns = dict[str, list[Any]]
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -166,20 +165,6 @@ def test_kind_defaults_to_central_which_promises_no_same_city_delivery(catalog, 
     assert set(inventory.warehouses.column("kind").to_pylist()) == {"central"}
     offer = inventory.nearest_stocked("F1", *SZ)
     assert (offer.warehouse_id, offer.km, offer.tier) == ("F-SZ", 0.0, "next-day")
-
-
-def as_polars(table: Columns) -> pl.DataFrame:
-    return pl.DataFrame(table)
-
-
-def as_arrow_dictionary_ids(table: Columns) -> pa.Table:
-    """Id columns dictionary-encoded, as parquet readers give them."""
-    return pa.table(
-        {
-            name: pa.array(values).dictionary_encode() if name.endswith("_id") else values
-            for name, values in table.items()
-        }
-    )
 
 
 FORMS: dict[str, Callable[[Columns], Any]] = {

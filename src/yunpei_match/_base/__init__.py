@@ -13,9 +13,10 @@ only, from a layer to the layers before it in this list, never back::
 ``_base``
     What every domain needs and none owns: input coercion and column checks (``tables``), id
     dictionaries (``ids``), category labels (``labels``), read-only array groups and the layout
-    checks of saved arrays (``arrays``), the kernel choice (``kernel_choice``), and the compiled
-    kernels they use (``_kernels``: the id hash table and the load checks), with the C helpers
-    other extensions cimport (``prefetch.pxd``).
+    checks of saved arrays (``arrays``), the kernel choice (``kernel_choice``), the atomic swap
+    of a directory written aside (``directories``), and the compiled kernels they use
+    (``_kernels``: the id hash table and the load checks), with the C helpers other extensions
+    cimport (``prefetch.pxd``, ``counting.pxd``).
 ``vin``
     VIN normalisation, validation and decoding, the WMI data, and the VIN pattern index.
 ``fitment``, ``numbers``

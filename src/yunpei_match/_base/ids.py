@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from ..errors import ColumnTypeError, DataError, UnknownIdError
 from .kernel_choice import Kernels, base_kernels
-from .tables import as_column, is_string_type, show, string_column
+from .tables import as_column, dataframe_library, is_string_type, show, string_column
 
 __all__ = [
     "IdDictionary",
@@ -39,12 +39,10 @@ def as_string_array(values: Any, what: str) -> pa.ChunkedArray:
     """
     if isinstance(values, str | bytes):
         raise ColumnTypeError(f"{what} must be a sequence of ids, got the single string {values!r}")
-    module = type(values).__module__
-    if module.startswith("polars") and hasattr(values, "to_arrow"):
+    library = dataframe_library(values)
+    if library == "polars":
         values = pa.chunked_array([values.to_arrow()])
-    elif not isinstance(values, pa.Array | pa.ChunkedArray | np.ndarray) and not module.startswith(
-        "pandas"
-    ):
+    elif library is None and not isinstance(values, pa.Array | pa.ChunkedArray | np.ndarray):
         try:
             values = list(values)
         except TypeError:

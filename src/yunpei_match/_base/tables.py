@@ -8,7 +8,7 @@ build reads is checked here, once, so that the kernels only ever see validated c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ __all__ = [
     "as_column",
     "as_table",
     "check_unique",
+    "dataframe_library",
     "float_column",
     "int_column",
     "is_string_type",
@@ -37,6 +38,20 @@ __all__ = [
 ]
 
 INT64_MAX = 2**63 - 1
+
+
+def dataframe_library(value: Any) -> Literal["polars", "pandas"] | None:
+    """``"polars"`` or ``"pandas"`` if ``value`` is an object of that library, else None.
+
+    Told by the type's module, so that neither library is imported to ask; a polars object
+    counts only with its ``to_arrow``, the one method it is read through.
+    """
+    module = type(value).__module__
+    if module.startswith("polars") and hasattr(value, "to_arrow"):
+        return "polars"
+    if module.startswith("pandas"):
+        return "pandas"
+    return None
 
 
 def as_table(data: Any, table: str) -> pa.Table:
@@ -49,9 +64,9 @@ def as_table(data: Any, table: str) -> pa.Table:
         result = data
     elif isinstance(data, pa.RecordBatch):
         result = pa.Table.from_batches([data])
-    elif hasattr(data, "to_arrow") and type(data).__module__.startswith("polars"):
+    elif (library := dataframe_library(data)) == "polars":
         result = data.to_arrow()
-    elif type(data).__module__.startswith("pandas") or isinstance(data, Mapping):
+    elif library == "pandas" or isinstance(data, Mapping):
         # Column by column, so that a failure names its column; pandas ``items`` keeps repeated
         # names, which a dict of its columns would merge.
         names = [str(name) for name in data]

@@ -66,7 +66,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
@@ -79,6 +78,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .._base.directories import replace_directory
 from ..errors import DataError
 from . import DEFAULT_BATCH_ROWS, JobReport, JobSpec, open_catalog, open_source, run_job
 from ._runner import Progress, kept_columns
@@ -329,7 +329,7 @@ def _staging(path: Path) -> Path:
 def _commit(staging: Path, path: Path, *, always: bool = True) -> Path | None:
     """Move ``staging`` to ``path``; an empty one (no rejects) only when ``always``."""
     if always or any(staging.iterdir()):
-        os.replace(staging, path)
+        replace_directory(staging, path)
         return path
     shutil.rmtree(staging)
     return None

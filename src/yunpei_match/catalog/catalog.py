@@ -150,7 +150,7 @@ class Catalog:
             f"categories, {s.links:,} links>"
         )
 
-    @cached_property
+    @property
     def part_category(self) -> npt.NDArray[np.int32]:
         """Category code of each part code: parts are numbered in category order.
 
@@ -162,8 +162,7 @@ class Catalog:
         >>> catalog.category_ids.ids[code].as_py()
         'oil filter'
         """
-        starts = self._links.category_start
-        return np.repeat(np.arange(len(starts) - 1, dtype=np.int32), np.diff(starts))
+        return self._links.part_category  # built once, for every reader
 
     @cached_property
     def _encoded(self) -> Encoded:
@@ -404,7 +403,7 @@ class Catalog:
         """
         root = Path(directory)
         names = ("vehicles", "parts", "fitments", "oe_numbers", "supersessions", "vin_patterns")
-        tables = {name: read_table(root, name) for name in names}
+        tables: dict[str, Any] = {name: read_table(root, name) for name in names}
         for name in ("vehicles", "parts"):
             if tables[name] is None:
                 raise MissingTableError(

@@ -41,6 +41,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._base.directories import replace_directory
 from .._base.kernel_choice import Kernels, base_kernels
 from .._base.tables import show
 from .._version import __version__
@@ -138,7 +139,7 @@ def save(
             "files": files,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
-        _replace_directory(staging, directory)
+        _replace_index(staging, directory)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -169,21 +170,15 @@ def _crc32(path: Path) -> int:
         return zlib.crc32(m)
 
 
-def _replace_directory(staging: Path, directory: Path) -> None:
-    """Move ``staging`` to ``directory``; an existing index is swapped out, then removed.
-
-    A crash between the two renames leaves the old index in ``.<name>.retired-<pid>`` and none
-    at ``directory``: never a half-written one.
-    """
-    if directory.exists():
-        if not (directory / "manifest.json").exists() and any(directory.iterdir()):
-            raise IndexFileError(f"{directory} exists and is not a saved index; not overwriting")
-        retired = directory.with_name(f".{directory.name}.retired-{os.getpid()}")
-        os.replace(directory, retired)
-        os.replace(staging, directory)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, directory)
+def _replace_index(staging: Path, directory: Path) -> None:
+    """Move ``staging`` to ``directory``, unless something other than an index stands there."""
+    if (
+        directory.exists()
+        and not (directory / "manifest.json").exists()
+        and any(directory.iterdir())
+    ):
+        raise IndexFileError(f"{directory} exists and is not a saved index; not overwriting")
+    replace_directory(staging, directory)
 
 
 def load(

@@ -24,6 +24,7 @@ from ._common import (
     INDEX_WANTED,
     REGIONS,
     TABLES_WANTED,
+    Commands,
     UsageError,
     add_quiet,
     column_names,
@@ -271,7 +272,7 @@ def _add_outputs(parser: argparse.ArgumentParser, *, required: bool) -> None:
     )
 
 
-def add_batch_commands(commands: argparse._SubParsersAction) -> None:
+def add_batch_commands(commands: Commands) -> None:
     for command in COMMANDS:
         parser = commands.add_parser(
             command.name,
@@ -442,7 +443,7 @@ def _describe(client: Any) -> str:
 # -- build ----------------------------------------------------------------------------------------
 
 
-def add_build(commands: argparse._SubParsersAction) -> None:
+def add_build(commands: Commands) -> None:
     parser = commands.add_parser(
         "build",
         help="build an index from parquet tables and save it",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._common import UsageError, add_quiet, examples, non_negative_int, positive_int
+from ._common import Commands, UsageError, add_quiet, examples, non_negative_int, positive_int
 from ._output import count, print_table, rate, say, status
 from ._synth import DEFAULT_ROWS
 
@@ -50,7 +50,7 @@ class Step:
     run: Callable[[], Any]
 
 
-def add_bench(commands: argparse._SubParsersAction) -> None:
+def add_bench(commands: Commands) -> None:
     parser = commands.add_parser(
         "bench",
         help="a quick built-in benchmark on a generated catalogue",

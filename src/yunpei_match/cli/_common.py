@@ -8,7 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
 from ..errors import show
 from ._output import say, status
@@ -71,6 +71,10 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"yunpei-match: error: {message} (see '{self.prog} --help')", file=sys.stderr)
         self.exit(2)
+
+
+#: The sub-command table of the command line, which each command module adds its commands to.
+Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 def examples(*lines: str) -> str:

@@ -18,6 +18,7 @@ from ..errors import UnknownIdError, show
 from ._batch import INDEX_HELP, add_max_km, add_region, add_stock, add_substitutes
 from ._common import (
     AT_HELP,
+    Commands,
     UsageError,
     add_quiet,
     at_position,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..catalog import Catalog
-    from ..vin import VinDecoding
+    from ..vin import Region, VinDecoding
 
 __all__ = ["add_lookups"]
 
@@ -41,7 +42,7 @@ S = "data/samples"
 SHOP = "22.9944,113.7049"
 
 
-def add_lookups(commands: argparse._SubParsersAction) -> None:
+def add_lookups(commands: Commands) -> None:
     _add_fit(commands)
     _add_number(commands)
     _add_vin(commands)
@@ -50,7 +51,11 @@ def add_lookups(commands: argparse._SubParsersAction) -> None:
 
 
 def _lookup_parser(
-    commands: argparse._SubParsersAction, name: str, summary: str, description: str, *lines: str
+    commands: Commands,
+    name: str,
+    summary: str,
+    description: str,
+    *lines: str,
 ) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         name, help=summary, description=description, epilog=examples(*lines)
@@ -62,7 +67,7 @@ def _lookup_parser(
 # -- fit ------------------------------------------------------------------------------------------
 
 
-def _add_fit(commands: argparse._SubParsersAction) -> None:
+def _add_fit(commands: Commands) -> None:
     parser = _lookup_parser(
         commands,
         "fit",
@@ -126,7 +131,7 @@ def _parts(n: int) -> str:
 # -- number ---------------------------------------------------------------------------------------
 
 
-def _add_number(commands: argparse._SubParsersAction) -> None:
+def _add_number(commands: Commands) -> None:
     parser = _lookup_parser(
         commands,
         "number",
@@ -184,7 +189,7 @@ def _number(args: argparse.Namespace) -> None:
 # -- vin ------------------------------------------------------------------------------------------
 
 
-def _add_vin(commands: argparse._SubParsersAction) -> None:
+def _add_vin(commands: Commands) -> None:
     parser = _lookup_parser(
         commands,
         "vin",
@@ -247,7 +252,7 @@ def _brand(d: VinDecoding, vehicles: pa.Table | None) -> str | None:
     return f"{makes.pop()} (from the catalogue's vin_patterns)" if len(makes) == 1 else None
 
 
-def _check_vin(vin: str, region: str) -> None:
+def _check_vin(vin: str, region: Region) -> None:
     """Raise UsageError saying, in words, why ``vin`` is invalid under ``region``, if it is."""
     from ..vin import explain_vin, home_region, validate_vin
 
@@ -283,7 +288,7 @@ def _print_candidates(vehicles: pa.Table, lead: str) -> None:
 # -- where ----------------------------------------------------------------------------------------
 
 
-def _add_where(commands: argparse._SubParsersAction) -> None:
+def _add_where(commands: Commands) -> None:
     parser = _lookup_parser(
         commands,
         "where",
@@ -355,7 +360,7 @@ def _part(catalog: Catalog, part_id: str) -> str:
 # -- offer ----------------------------------------------------------------------------------------
 
 
-def _add_offer(commands: argparse._SubParsersAction) -> None:
+def _add_offer(commands: Commands) -> None:
     parser = _lookup_parser(
         commands,
         "offer",

@@ -25,6 +25,7 @@ from ._batch import (
 )
 from ._common import (
     AT_HELP,
+    Commands,
     UsageError,
     at_position,
     examples,
@@ -98,7 +99,7 @@ SOURCE = BatchCommand(
 )
 
 
-def add_source(commands: argparse._SubParsersAction) -> None:
+def add_source(commands: Commands) -> None:
     parser = commands.add_parser(
         SOURCE.name,
         help=SOURCE.help,

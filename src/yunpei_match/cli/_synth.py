@@ -15,7 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ._common import add_quiet, examples, non_negative_int, positive_int
+from ._common import Commands, add_quiet, examples, non_negative_int, positive_int
 from ._output import count, print_table, say, status
 
 __all__ = ["DEFAULT_ROWS", "add_synth"]
@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_ROWS", "add_synth"]
 DEFAULT_ROWS = {"tiny": 1_000, "S": 100_000, "M": 1_000_000, "L": 1_000_000}
 
 
-def add_synth(commands: argparse._SubParsersAction) -> None:
+def add_synth(commands: Commands) -> None:
     parser = commands.add_parser(
         "synth",
         help="write a generated catalogue, its stock and inputs for every batch job",

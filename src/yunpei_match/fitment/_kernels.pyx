@@ -46,6 +46,8 @@ from libcpp.map cimport map as cpp_map
 from libcpp.utility cimport pair
 from libcpp.vector cimport vector
 
+from yunpei_match._base.counting cimport count_starts
+
 cnp.import_array()
 
 
@@ -86,16 +88,11 @@ cdef void _sort_by_vehicle(const int32_t[::1] vehicle, const int32_t[::1] part,
     at tens of millions of rows the scattered writes are the cost.
     """
     cdef Py_ssize_t i, n = vehicle.shape[0], lo = 0
-    cdef Py_ssize_t n_parts = part_cursor.shape[0] - 1, n_vehicles = vehicle_start.shape[0] - 1
+    cdef Py_ssize_t n_parts = part_cursor.shape[0] - 1
     cdef int32_t p
     cdef int64_t dst, x
-    for i in range(n):
-        part_cursor[part[i] + 1] += 1
-        vehicle_start[vehicle[i] + 1] += 1
-    for i in range(n_parts):
-        part_cursor[i + 1] += part_cursor[i]
-    for i in range(n_vehicles):
-        vehicle_start[i + 1] += vehicle_start[i]
+    count_starts(part, part_cursor)
+    count_starts(vehicle, vehicle_start)
     for i in range(n):
         dst = part_cursor[part[i]]
         part_cursor[part[i]] = dst + 1
@@ -237,11 +234,8 @@ def transpose_links(const int64_t[::1] vehicle_indptr, const int32_t[::1] link_p
     cdef int32_t[::1] out = vehicles_arr
     cdef int64_t[::1] cursor = np.empty(n_parts, np.int64)
     with nogil:
-        for i in range(n):
-            indptr[link_part[i] + 1] += 1
-        for i in range(n_parts):
-            indptr[i + 1] += indptr[i]
-            cursor[i] = indptr[i]
+        count_starts(link_part, indptr)
+        cursor[:] = indptr[:n_parts]
         for v in range(n_vehicles):
             for i in range(vehicle_indptr[v], vehicle_indptr[v + 1]):
                 p = link_part[i]

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._base._kernels_py import offsets_of
+from .links import link_span
 
 Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
@@ -93,28 +94,6 @@ def category_runs(
     )
 
 
-def _link_span(
-    run_bounds: Int64Array,
-    vehicle_runs: Int64Array,
-    run_category: Int32Array,
-    n_categories: int,
-    v: int,
-    c: int,
-) -> range:
-    """Positions of vehicle v's links in category c (c < 0: all), in either layout."""
-    if len(vehicle_runs) == 0:
-        base = v * n_categories
-        first, last = (base, base + n_categories) if c < 0 else (base + c, base + c + 1)
-        return range(int(run_bounds[first]), int(run_bounds[last]))
-    runs = range(int(vehicle_runs[v]), int(vehicle_runs[v + 1]))
-    if c < 0:
-        return range(int(run_bounds[runs.start]), int(run_bounds[runs.stop]))
-    for r in runs:
-        if run_category[r] == c:
-            return range(int(run_bounds[r]), int(run_bounds[r + 1]))
-    return range(0)
-
-
 def split_details(
     link_part: Int32Array, link_detail: Int32Array, n_parts: int
 ) -> tuple[Int32Array, Int64Array, Int32Array]:
@@ -157,7 +136,7 @@ def gather_parts(
     ):
         if v < 0:
             continue
-        links = _link_span(run_bounds, vehicle_runs, run_category, n_categories, v, c)
+        links = link_span(run_bounds, vehicle_runs, run_category, n_categories, v, c)
         first, last = (0, n_categories) if c < 0 else (c, c + 1)
         universals = range(int(universal_bounds[first]), int(universal_bounds[last]))
         found = sorted([int(link_part[i]) for i in links] + [int(universal[i]) for i in universals])
@@ -192,7 +171,7 @@ class RunIndex:
             return None
         if c == -1 and category is not None:
             return None
-        links = _link_span(*self._arrays, self._n_categories, vehicle, c)
+        links = link_span(*self._arrays, self._n_categories, vehicle, c)
         first, last = (0, self._n_categories) if c < 0 else (c, c + 1)
         universals = range(int(self._universal_bounds[first]), int(self._universal_bounds[last]))
         if not universals:  # as the kernel: a view of the (read-only) link array, no copy
@@ -238,7 +217,7 @@ def find_links(
     """Position of each (vehicle, part) link, or -1; see ``_kernels.find_links``."""
     found = []
     for v, p in zip(vehicle.tolist(), part.tolist(), strict=True):
-        run = _link_span(
+        run = link_span(
             run_bounds, vehicle_runs, run_category, n_categories, v, int(part_category[p])
         )
         found.append(next((i for i in run if link_part[i] == p), -1))

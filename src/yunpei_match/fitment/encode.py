@@ -258,7 +258,7 @@ def _expand_ranges(
             f"{years['year_to'][bad]} at row {int(rows[bad])}"
         )
     # Qualifier columns are renamed so that a qualifier may be any vehicle column, year too.
-    wanted = pl.from_arrow(subset.select(["make", "model", *qualifiers])).rename(
+    wanted = pl.DataFrame(subset.select(["make", "model", *qualifiers])).rename(
         {q: f"wanted_{q}" for q in qualifiers}
     )
     wanted = wanted.with_columns(
@@ -267,7 +267,7 @@ def _expand_ranges(
         year_from=pl.Series(years["year_from"]),
         year_to=pl.Series(years["year_to"]),
     )
-    fleet = pl.from_arrow(
+    fleet = pl.DataFrame(
         vehicles.select(list(dict.fromkeys(["make", "model", "year", *qualifiers])))
     )
     fleet = fleet.with_columns(

@@ -55,9 +55,7 @@ class FitmentIndex:
         )
         self._part_universal = np.zeros(len(self._parts), np.uint8)
         self._part_universal[arrays.universal] = 1
-        self._part_category = np.repeat(
-            np.arange(self._n_categories, dtype=np.int32), np.diff(arrays.category_start)
-        )
+        self._part_category = arrays.part_category
         details = encoded.details.num_rows
         self._expand_indptr = np.concatenate(
             [np.arange(details, dtype=np.int64), details + arrays.set_indptr]

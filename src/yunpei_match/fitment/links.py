@@ -8,17 +8,19 @@ or altered file raises ``IndexFileError`` instead of reading out of bounds.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from .._base.arrays import ArrayGroup, check_layout
+from .._base.arrays import ArrayGroup, Checks, check_layout
 from .._base.kernel_choice import Kernels, kernels_of
 from ..errors import DataError, IndexFileError
 
-__all__ = ["Layout", "LinkArrays", "build_links", "check_links"]
+__all__ = ["Layout", "LinkArrays", "build_links", "check_links", "link_span", "part_categories"]
 
 Layout = Literal["auto", "dense", "sparse"]
 DENSE_FLOOR = 1 << 23  # a dense table of up to 64 MB is always fine: memory is not short there
@@ -60,22 +62,22 @@ class LinkArrays(ArrayGroup):
 
     def span(self, vehicle: int, category: int | None) -> tuple[int, int]:
         """First and past-the-end link positions of a vehicle's run (all categories if None)."""
-        n_categories = len(self.category_start) - 1
-        if not self.sparse:
-            base = vehicle * n_categories
-            first, last = (
-                (base, base + n_categories)
-                if category is None
-                else (base + category, base + category + 1)
-            )
-            return int(self.run_bounds[first]), int(self.run_bounds[last])
-        runs = slice(self.vehicle_runs[vehicle], self.vehicle_runs[vehicle + 1])
-        if category is None:
-            return int(self.run_bounds[runs.start]), int(self.run_bounds[runs.stop])
-        r = runs.start + int(np.searchsorted(self.run_category[runs], category))
-        if r < runs.stop and self.run_category[r] == category:
-            return int(self.run_bounds[r]), int(self.run_bounds[r + 1])
-        return 0, 0
+        run = link_span(
+            self.run_bounds,
+            self.vehicle_runs,
+            self.run_category,
+            len(self.category_start) - 1,
+            vehicle,
+            -1 if category is None else category,
+        )
+        return run.start, run.stop
+
+    @cached_property
+    def part_category(self) -> npt.NDArray[np.int32]:
+        """Category code of each part code (read-only): built once, read by every index."""
+        part_category = part_categories(self.category_start)
+        part_category.setflags(write=False)
+        return part_category
 
     def detail_sets(self, links: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
         """Detail-set code of the links at positions ``links`` (ascending or not)."""
@@ -85,6 +87,40 @@ class LinkArrays(ArrayGroup):
         hit[hit] = self.exception_link[where[hit]] == links[hit]
         codes[hit] = self.exception_detail[where[hit]]
         return codes
+
+
+def link_span(
+    run_bounds: npt.NDArray[np.int64],
+    vehicle_runs: npt.NDArray[np.int64],
+    run_category: npt.NDArray[np.int32],
+    n_categories: int,
+    vehicle: int,
+    category: int,
+) -> range:
+    """Positions of a vehicle's links in one category (``category < 0``: all), in either layout.
+
+    The kernels find the same run in C (``_kernels._link_span``); this is its one Python copy,
+    read by :meth:`LinkArrays.span` and by the kernels' twin.
+    """
+    if len(vehicle_runs) == 0:  # dense: one offset per (vehicle, category)
+        base = vehicle * n_categories
+        first, last = (
+            (base, base + n_categories) if category < 0 else (base + category, base + category + 1)
+        )
+        return range(int(run_bounds[first]), int(run_bounds[last]))
+    low, high = int(vehicle_runs[vehicle]), int(vehicle_runs[vehicle + 1])
+    if category < 0:
+        return range(int(run_bounds[low]), int(run_bounds[high]))
+    r = bisect.bisect_left(run_category, category, low, high)  # the vehicle's categories, sorted
+    if r < high and run_category[r] == category:
+        return range(int(run_bounds[r]), int(run_bounds[r + 1]))
+    return range(0)
+
+
+def part_categories(category_start: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """Category code of each part code: parts are numbered in category order."""
+    n_categories = len(category_start) - 1
+    return np.repeat(np.arange(n_categories, dtype=np.int32), np.diff(category_start))
 
 
 def build_links(
@@ -111,9 +147,7 @@ def build_links(
     impl = kernels_of(__name__, kernels)
     n_parts = len(universal_mask)
     n_categories = len(category_start) - 1
-    part_category = np.repeat(
-        np.arange(n_categories, dtype=np.int32), np.diff(category_start)
-    ).astype(np.int32)
+    part_category = part_categories(category_start)
     vehicle_indptr, link_part, link_detail, set_indptr, set_detail, duplicates = impl.compile_links(
         vehicle, part, detail, n_vehicles, n_parts, n_details
     )
@@ -167,6 +201,8 @@ def check_links(
     if n_categories < 0:
         raise IndexFileError(f"{where}: category_start is empty; rebuild or re-save the index")
     a = arrays
+    runs: Checks
+    run_offsets: Checks
     if a.sparse:
         runs = {
             "run_bounds": (a.run_bounds, len(a.run_category) + 1),

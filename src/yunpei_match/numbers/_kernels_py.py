@@ -207,7 +207,7 @@ def deletion_candidates(
     max_length: int,
 ) -> tuple[Int64Array, Int32Array]:
     """Keys sharing a variant with each query; see ``_kernels.deletion_candidates``."""
-    per_query = []
+    per_query: list[list[int]] = []
     for query in split_strings(query_offsets, query_data):
         found: set[int] = set()
         if len(query) > max_length:

@@ -90,11 +90,9 @@ def build_numbers(
         pc.unique(brand.drop_null()) if brand.null_count < len(brand) else pa.array([], pa.string())
     )
     brand_codes = pc.index_in(brand, value_set=brands).fill_null(-1).to_numpy().astype(np.int32)
-    arrays = _link_arrays(
-        codes[: len(raw)], part, kind, brand_codes, n_numbers, len(part_ids), impl
-    )
+    links = _link_arrays(codes[: len(raw)], part, kind, brand_codes, n_numbers, len(part_ids), impl)
     latest = _latest(codes[len(raw) :], len(old), n_numbers, everything, first_row, impl)
-    arrays = NumberArrays(**{**arrays, "latest": latest})
+    arrays = NumberArrays(**links, latest=latest)
     tables = NumberTables(
         numbers=pa.table({"key": encoded.dictionary, "number": everything.take(first_row)}),
         brands=pa.table({"brand": brands.cast(pa.string())}),
@@ -140,7 +138,7 @@ def _supersession_columns(supersessions: pa.Table | None) -> tuple[pa.Array, pa.
     if supersessions is None:
         return pa.array([], pa.string()), pa.array([], pa.string())
     require_columns(supersessions, "supersessions", ("old_number", "new_number"))
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         string_column(supersessions, "supersessions", name).cast(pa.string()).combine_chunks()
         for name in ("old_number", "new_number")
     )
@@ -228,7 +226,8 @@ def _latest(
         )
     latest, cycle_at = impl.resolve_supersessions(successor)
     if cycle_at >= 0:
-        cycle, k = [], int(cycle_at)
+        cycle: list[str] = []
+        k = int(cycle_at)
         while not cycle or k != cycle_at:
             cycle.append(str(raw[int(first_row[k])].as_py()))
             k = int(successor[k])

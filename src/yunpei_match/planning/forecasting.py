@@ -149,15 +149,15 @@ def forecast(
     ([3, 2], ['croston', 'croston'])
     """
     code = _check_options(method, horizon, alpha, alpha_d, alpha_p)
-    kernels = kernels_of(__name__, kernels)
+    impl = kernels_of(__name__, kernels)
     levels_array = _check_levels(levels)
-    series, _ = from_table(as_table(history, "history"), "history", freq, kernels)
-    mean, ratio, chosen = _fit(series, code, (alpha, alpha_d, alpha_p), n_threads, kernels)
+    series, _ = from_table(as_table(history, "history"), "history", freq, impl)
+    mean, ratio, chosen = _fit(series, code, (alpha, alpha_d, alpha_p), n_threads, impl)
     names = series.names
     if prior is not None:
         names, mean, ratio, chosen = blend(prior, series, mean, ratio, chosen, PRIOR)
     options = {"horizon": horizon, "cumulative": cumulative, "levels": levels_array,
-               "n_threads": n_threads, "kernels": kernels}  # fmt: skip
+               "n_threads": n_threads, "kernels": impl}  # fmt: skip
     return _table(names, mean, ratio, chosen, options)
 
 

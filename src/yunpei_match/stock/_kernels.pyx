@@ -55,6 +55,7 @@ from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint32_t, uint64_t
 from libcpp.algorithm cimport sort as cpp_sort
 from libcpp.vector cimport vector
 
+from yunpei_match._base.counting cimport count_starts
 from yunpei_match._base.prefetch cimport __builtin_prefetch
 
 cnp.import_array()
@@ -155,13 +156,8 @@ def sort_stock(const int32_t[::1] part, const int32_t[::1] warehouse, int32_t n_
     cdef int64_t[::1] start = np.empty(n_parts + 1, np.int64)
     cdef Py_ssize_t duplicate = -1
     with nogil:
-        for i in range(n):
-            cursor[warehouse[i] + 1] += 1
-            indptr[part[i] + 1] += 1
-        for i in range(n_warehouses):
-            cursor[i + 1] += cursor[i]
-        for i in range(n_parts):
-            indptr[i + 1] += indptr[i]
+        count_starts(warehouse, cursor)
+        count_starts(part, indptr)
         for i in range(n):
             by_warehouse[cursor[warehouse[i]]] = i
             cursor[warehouse[i]] += 1

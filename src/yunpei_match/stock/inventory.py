@@ -215,7 +215,7 @@ class Inventory:
         from ..catalog import read_table
 
         root = Path(directory)
-        tables = {name: read_table(root, name) for name in ("warehouses", "stock")}
+        tables: dict[str, Any] = {name: read_table(root, name) for name in ("warehouses", "stock")}
         for name, table in tables.items():
             if table is None:
                 raise MissingTableError(

@@ -38,7 +38,7 @@ import time
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .._base.tables import show
 from ..errors import JournalError
@@ -311,7 +311,7 @@ def _inode(path: Path) -> int | None:
         return None
 
 
-def _read(db: sqlite3.Connection, path: Path) -> tuple[tuple, list[Event], bytes]:
+def _read(db: sqlite3.Connection, path: Path) -> tuple[tuple[Any, ...], list[Event], bytes]:
     """Header, events and last chain of a sound journal."""
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -348,7 +348,7 @@ def _read(db: sqlite3.Connection, path: Path) -> tuple[tuple, list[Event], bytes
 
 def _events(db: sqlite3.Connection, chain: bytes) -> tuple[list[Event], bytes]:
     """Every event in order, each checked against its chained checksum."""
-    events = []
+    events: list[Event] = []
     for seq, kind, key, payload, stored in db.execute("SELECT * FROM events ORDER BY seq"):
         expected = len(events) + 1
         if seq != expected:
@@ -372,7 +372,7 @@ def _events(db: sqlite3.Connection, chain: bytes) -> tuple[list[Event], bytes]:
     return events, chain
 
 
-def _check_header(header: tuple, path: Path, rows: int, fingerprint: str) -> None:
+def _check_header(header: tuple[Any, ...], path: Path, rows: int, fingerprint: str) -> None:
     where = f"{path} table journal"
     if header[2] != rows:
         raise JournalError(

@@ -191,7 +191,11 @@ def _plan(result: pa.Table) -> SourcingPlan:
     codes = warehouse.indices.to_numpy()  # warehouse codes: ids in sorted order
     hours = filled.column("hours").to_numpy(zero_copy_only=False)
     slowest = np.lexsort((np.nan_to_num(hours, nan=np.inf), codes))
-    last = slowest[np.r_[codes[slowest][1:] != codes[slowest][:-1], True]] if len(codes) else []
+    last: npt.NDArray[np.intp] = (
+        slowest[np.r_[codes[slowest][1:] != codes[slowest][:-1], True]]
+        if len(codes)
+        else np.empty(0, np.intp)
+    )
     km = filled.column("km").to_numpy(zero_copy_only=False)[last]
     shipments = pa.table(
         {

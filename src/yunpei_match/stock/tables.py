@@ -29,6 +29,7 @@ from .._base.tables import (
     string_column,
 )
 from ..errors import ColumnTypeError, DataError, DuplicateIdError
+from .clusters import spatial_clusters, z_order
 from .tiers import WAREHOUSE_KINDS
 
 __all__ = [
@@ -150,72 +151,6 @@ def _kind_column(table: pa.Table) -> pa.ChunkedArray:
     return kind
 
 
-WAREHOUSES_PER_CLUSTER = 8
-
-
-def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> npt.NDArray[np.float64]:
-    """Positions in degrees as points of the unit sphere (n x 3)."""
-    lat, lon = np.radians(lat), np.radians(lon)
-    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
-
-
-def spatial_clusters(lat: np.ndarray, lon: np.ndarray) -> npt.NDArray[np.int32]:
-    """Small clusters of nearby warehouses (about eight each), numbered along a Z-order.
-
-    k-means on the unit sphere, seeded with farthest points so that it is deterministic; the
-    stock kernel skips a popular part's rows cluster by cluster (see ``_stock.pyx``), so tight
-    clusters (a city's warehouses) make it fast, and any clustering keeps it exact.
-    """
-    points = unit_vectors(lat, lon)
-    n_clusters = max(1, -(-len(points) // WAREHOUSES_PER_CLUSTER))
-    if len(points) <= 1:
-        return np.zeros(len(points), np.int32)
-    centres = [points[0]]
-    gap = ((points - points[0]) ** 2).sum(1)
-    for _ in range(n_clusters - 1):
-        centres.append(points[int(np.argmax(gap))])
-        gap = np.minimum(gap, ((points - centres[-1]) ** 2).sum(1))
-    centre = np.array(centres)
-    for _ in range(10):
-        label = _nearest_centre(points, centre)
-        for c in np.unique(label):
-            centre[c] = points[label == c].mean(axis=0)
-    label = _nearest_centre(points, centre)
-    used = np.unique(label)
-    norm = np.linalg.norm(centre[used], axis=1, keepdims=True)
-    latlon = np.degrees(
-        np.stack(
-            [
-                np.arcsin(np.clip(centre[used, 2:3] / np.maximum(norm, 1e-300), -1, 1))[:, 0],
-                np.arctan2(centre[used, 1], centre[used, 0]),
-            ]
-        )
-    )
-    rank = np.empty(n_clusters, np.int32)
-    rank[used] = np.argsort(np.argsort(z_order(latlon[0], latlon[1]), kind="stable"))
-    return rank[label]
-
-
-def _nearest_centre(points: np.ndarray, centre: np.ndarray) -> np.ndarray:
-    distance = (points**2).sum(1)[:, None] - 2 * points @ centre.T + (centre**2).sum(1)[None]
-    return np.argmin(distance, axis=1)
-
-
-def z_order(lat: np.ndarray, lon: np.ndarray) -> npt.NDArray[np.uint64]:
-    """Z-order (Morton) key of positions: nearby places get nearby keys, mostly.
-
-    Warehouse codes follow it, so the stock rows of a part (sorted by warehouse code) run
-    through space in order and a block of them fits in a small ball (see ``_stock.pyx``).
-    """
-    keys = np.zeros(len(lat), np.uint64)
-    y = ((lat + 90.0) / 180.0 * 65535).astype(np.uint64)
-    x = ((lon + 180.0) / 360.0 * 65535).astype(np.uint64)
-    for bit in range(16):
-        keys |= ((x >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit)
-        keys |= ((y >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit + 1)
-    return keys
-
-
 def encode_stock(
     data: Any, warehouses: IdDictionary, parts: IdDictionary, kernels: Kernels
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
@@ -291,7 +226,7 @@ def stock_fingerprint(
     """CRC-32 of the stock a journal is written over: ids, rows and quantities."""
     crc = 0
     for array in stock:
-        crc = zlib.crc32(np.ascontiguousarray(array).view(np.uint8), crc)
+        crc = zlib.crc32(np.ascontiguousarray(array).view(np.uint8).data, crc)
     for ids in (warehouses.ids.ids, part_ids.ids):
         for buffer in ids.buffers()[1:]:
             crc = zlib.crc32(buffer, crc)

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from . import Scale
     from ._fleet import _Fleet
 
-_FITMENT_COLUMNS = ("part_id", "vehicle_id", "make", "model", "year_from", "year_to", "engine")
-_FITMENT_COLUMNS += ("position", "qty", "note")
+_FITMENT_COLUMNS = (
+    *("part_id", "vehicle_id", "make", "model", "year_from", "year_to", "engine"),
+    *("position", "qty", "note"),
+)
 _ENCODABLE = ("part_id", "vehicle_id", "position", "note")
 
 
@@ -139,18 +141,20 @@ def _range_rows(
     }
 
 
-def _stack(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict:
+def _stack(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Rows of ``first`` then of ``second``; a column one side lacks is -1 (null) there."""
     sides = ((first, len(first["part_id"])), (second, len(second["part_id"])))
     stacked = {}
     for name in {**first, **second}:
         # fill in the other side's dtype, so that int32 and int8 codes stay so
-        dtype = first.get(name, second.get(name)).dtype
+        dtype = (first[name] if name in first else second[name]).dtype
         stacked[name] = np.concatenate([side.get(name, np.full(n, -1, dtype)) for side, n in sides])
     return stacked
 
 
-def _table_from_codes(columns: dict, dictionaries: dict, encoded: bool) -> pa.Table:
+def _table_from_codes(
+    columns: dict[str, np.ndarray], dictionaries: dict[str, pa.Array], encoded: bool
+) -> pa.Table:
     """The fitments table from integer codes, -1 being null; absent columns are all null."""
     n = len(columns["part_id"])
     fields = {}

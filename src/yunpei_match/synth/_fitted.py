@@ -138,7 +138,9 @@ def _bincount(codes: np.ndarray, n: int) -> np.ndarray:
     return counts
 
 
-def _family_keys(table: pa.Table, year: str, families: pa.Array | None = None) -> tuple:
+def _family_keys(
+    table: pa.Table, year: str, families: pa.Array | None = None
+) -> tuple[np.ndarray, pa.Array]:
     """(family, year) keys of a table's rows; families are the distinct make + model pairs."""
     family = pc.binary_join_element_wise(
         _column(table, "make").cast(pa.string()), _column(table, "model").cast(pa.string()), "\x1f"

@@ -52,9 +52,11 @@ def _gearboxes(make: _Make, engine: str) -> tuple[str, ...]:
     return ("e-CVT",) if fuel.endswith("hybrid") else make.gearboxes
 
 
-def _line_up(make: _Make, engines: list[str], scale: Scale, rng: np.random.Generator) -> list:
+def _line_up(
+    make: _Make, engines: list[str], scale: Scale, rng: np.random.Generator
+) -> list[tuple[str, str]]:
     """A generation's configurations: one to three engines with one or two gearboxes each."""
-    configs = []
+    configs: list[tuple[str, str]] = []
     n_engines = int(rng.integers(1, min(3, len(engines)) + 1))
     for e in rng.choice(len(engines), size=n_engines, replace=False):
         gearboxes = _gearboxes(make, engines[e])
@@ -64,13 +66,16 @@ def _line_up(make: _Make, engines: list[str], scale: Scale, rng: np.random.Gener
     return configs[: scale.max_configs]
 
 
-def _family_rows(make: _Make, model: str, scale: Scale, rng: np.random.Generator) -> list:
+def _family_rows(
+    make: _Make, model: str, scale: Scale, rng: np.random.Generator
+) -> list[tuple[int, str, str]]:
     """Vehicles of one model family as (year, engine, gearbox), in year order."""
     engines = [e for e in make.engines if ("EV" in model) == (_fuel(e) == "electric")]
     lo, hi = scale.model_years
     span = int(rng.integers(lo, hi + 1))
     year = int(rng.integers(_FIRST_YEAR, _LAST_YEAR - span + 2))
-    end, rows = year + span, []
+    end = year + span
+    rows: list[tuple[int, str, str]] = []
     while year < end:
         # a new generation every 4-7 years brings a new line-up
         generation_end = min(end, year + int(rng.integers(4, 8)))
@@ -83,10 +88,12 @@ def _family_rows(make: _Make, model: str, scale: Scale, rng: np.random.Generator
     return rows
 
 
-def _draw_families(scale: Scale, rng: np.random.Generator) -> list[tuple[int, int, int, list]]:
+def _draw_families(
+    scale: Scale, rng: np.random.Generator
+) -> list[tuple[int, int, int, list[tuple[int, str, str]]]]:
     """(make, model, variant, vehicle rows) of families holding exactly n_vehicles."""
     pool = [(m, k) for m, make in enumerate(_MAKES) for k in range(len(make.models))]
-    families: list[tuple[int, int, int, list]] = []
+    families: list[tuple[int, int, int, list[tuple[int, str, str]]]] = []
     total, variant = 0, 0
     while total < scale.n_vehicles:
         for i in rng.permutation(len(pool)):
@@ -110,8 +117,8 @@ def _draw_fleet(scale: Scale, rng: np.random.Generator) -> _Fleet:
     # sorted by make then model, each family and each make is one run of vehicle codes
     families = sorted(_draw_families(scale, rng), key=lambda f: f[:3])
     family = np.repeat(np.arange(len(families)), [len(f[3]) for f in families])
-    year, engine, gearbox = zip(*(row for f in families for row in f[3]), strict=True)
-    year = np.array(year, dtype=np.int16)
+    years, engine, gearbox = zip(*(row for f in families for row in f[3]), strict=True)
+    year = np.array(years, dtype=np.int16)
     family_make = np.array([f[0] for f in families])
     family_model = pa.array([_model_name(*f[:3]) for f in families], pa.string())
     engines = sorted(set(engine))

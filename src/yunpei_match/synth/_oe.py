@@ -68,7 +68,11 @@ def _oe_numbers(
 
 
 def _table(
-    parts: pa.Table, order: np.ndarray, per_part: np.ndarray, sides: tuple, group_make: np.ndarray
+    parts: pa.Table,
+    order: np.ndarray,
+    per_part: np.ndarray,
+    sides: tuple[tuple[np.ndarray, pa.Array], ...],
+    group_make: np.ndarray,
 ) -> pa.Table:
     """Rows of the parts (in ``order``) that take their group's first or second number."""
     rows = [  # (part, number, make) of each row, first numbers then second ones

@@ -87,10 +87,13 @@ class _Places(NamedTuple):
     remote: np.ndarray  # bool
 
 
-def _parse(text: str, remote: bool) -> list[tuple]:
+def _parse(text: str, remote: bool) -> list[tuple[str, str, float, float, float, bool, bool]]:
     rows = [line.split("|") for line in text.strip().splitlines()]
     hub = [not remote and r[5] == "1" for r in rows]
-    return [(*r[:2], *map(float, r[2:5]), h, remote) for r, h in zip(rows, hub, strict=True)]
+    return [
+        (r[0], r[1], float(r[2]), float(r[3]), float(r[4]), h, remote)
+        for r, h in zip(rows, hub, strict=True)
+    ]
 
 
 @lru_cache(maxsize=1)

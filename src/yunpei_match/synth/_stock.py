@@ -19,7 +19,7 @@ that demand follows how widely a part is stocked, plus a share of parts nobody s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -289,7 +289,9 @@ def _shops(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return _scatter(places.lat[place], places.lon[place], *_SHOP_KM, rng)
 
 
-def _part_sampler(stocked: np.ndarray, stock: pa.Table, n_parts: int, rng: np.random.Generator):
+def _part_sampler(
+    stocked: np.ndarray, stock: pa.Table, n_parts: int, rng: np.random.Generator
+) -> Callable[[int], np.ndarray]:
     """Draws of part codes: a random stock row's part, or now and then a part nobody has."""
     known = stocked >= 0
     held = stocked[known]
@@ -311,7 +313,7 @@ def _part_sampler(stocked: np.ndarray, stock: pa.Table, n_parts: int, rng: np.ra
     return draw
 
 
-def _uniform_sampler(n_parts: int, rng: np.random.Generator):
+def _uniform_sampler(n_parts: int, rng: np.random.Generator) -> Callable[[int], np.ndarray]:
     """Draws of part codes uniform over the catalogue, blind to stock (shape independent_demand)."""
 
     def draw(n: int) -> np.ndarray:
@@ -320,7 +322,9 @@ def _uniform_sampler(n_parts: int, rng: np.random.Generator):
     return draw
 
 
-def _distinct_in_orders(order: np.ndarray, draw, n_parts: int) -> np.ndarray:
+def _distinct_in_orders(
+    order: np.ndarray, draw: Callable[[int], np.ndarray], n_parts: int
+) -> np.ndarray:
     """Parts per line, redrawn where a part repeats within its order (a few rounds at most)."""
     part = draw(len(order))
     for _ in range(_REDRAWS):

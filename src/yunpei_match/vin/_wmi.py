@@ -66,7 +66,7 @@ class WmiTables:
 
 def _read(name: str, header: list[str], optional: tuple[str, ...] = ()) -> list[list[str]]:
     """Rows of a shipped table; every field but those named in ``optional`` must be non-empty."""
-    text = resources.files("yunpei_match").joinpath("data", name).read_text("utf-8")
+    text = (resources.files("yunpei_match") / "data" / name).read_text("utf-8")
     lines = [line.split("\t") for line in text.splitlines() if line]
     if not lines or lines[0] != header:
         raise DataError(f"data/{name} must start with the header {'/'.join(header)}")

@@ -376,7 +376,7 @@ def explain_vin(
     return tuple(lines)
 
 
-_HOMES = {
+_HOMES: dict[str, Region] = {
     **dict.fromkeys("L", "cn"),
     **dict.fromkeys("12345", "na"),
     **dict.fromkeys("STUVWXYZ", "eu"),
@@ -384,7 +384,9 @@ _HOMES = {
 _HOME_NAMES = {"cn": "China", "na": "North America", "eu": "Europe"}
 
 
-def home_region(vin: str | None, *, besides: str, kernels: Kernels = "compiled") -> str | None:
+def home_region(
+    vin: str | None, *, besides: Region, kernels: Kernels = "compiled"
+) -> Region | None:
     """The region ``vin`` comes from, if it is not ``besides`` and its rules accept ``vin``."""
     home = _HOMES.get(vin[0]) if vin else None
     if home is None or home == besides:
