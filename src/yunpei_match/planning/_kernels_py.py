@@ -11,6 +11,7 @@ import math
 from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 
 CROSTON, SBA, TSB, SES, ADIDA, AUTO = range(6)
 SCAN_MAX = 100000.0
@@ -103,8 +104,21 @@ def _ratio(y: list[float]) -> float:
     return sum((value - mean) ** 2 for value in y) / len(y) / mean
 
 
-def fit(offsets, positions, qty, n_periods, method, alpha, alpha_d, alpha_p, start, stop, mean,
-        ratio, chosen):  # fmt: skip
+def fit(
+    offsets: npt.NDArray[np.int64],
+    positions: npt.NDArray[np.int32],
+    qty: npt.NDArray[np.float64],
+    n_periods: npt.NDArray[np.int32],
+    method: int,
+    alpha: float,
+    alpha_d: float,
+    alpha_p: float,
+    start: int,
+    stop: int,
+    mean: npt.NDArray[np.float64],
+    ratio: npt.NDArray[np.float64],
+    chosen: npt.NDArray[np.int8],
+) -> None:
     """Fit series ``start .. stop - 1``, writing ``mean``, ``ratio`` and ``chosen`` in place."""
     for s in range(start, stop):
         y = [0.0] * int(n_periods[s])
@@ -120,7 +134,9 @@ def _normal_quantile(mu: float, sd: float, z: float) -> int:
     return max(0, min(q, 4 * 10**18))
 
 
-def _quantiles_one(mu: float, ratio: float, levels, z_scores) -> list[int]:
+def _quantiles_one(
+    mu: float, ratio: float, levels: npt.NDArray[np.float64], z_scores: npt.NDArray[np.float64]
+) -> list[int]:
     d = max(ratio, 1.0)
     if not mu > 0.0:
         return [0] * len(levels)
@@ -139,13 +155,33 @@ def _quantiles_one(mu: float, ratio: float, levels, z_scores) -> list[int]:
     return out
 
 
-def quantiles(mean, ratio, periods, levels, z_scores, start, stop, out):
+def quantiles(
+    mean: npt.NDArray[np.float64],
+    ratio: npt.NDArray[np.float64],
+    periods: float,
+    levels: npt.NDArray[np.float64],
+    z_scores: npt.NDArray[np.float64],
+    start: int,
+    stop: int,
+    out: npt.NDArray[np.int64],
+) -> None:
     """Quantiles of the demand over ``periods`` periods for series ``start .. stop - 1``."""
     for s in range(start, stop):
         out[s, :] = _quantiles_one(float(mean[s]) * periods, float(ratio[s]), levels, z_scores)
 
 
-def group_rows(keys, periods, qty):
+def group_rows(
+    keys: npt.NDArray[np.int64], periods: npt.NDArray[np.int64], qty: npt.NDArray[np.float64]
+) -> (
+    tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int32],
+        npt.NDArray[np.float64],
+    ]
+    | None
+):
     """CSR of demand rows sorted by series key then period, or None when they are not sorted."""
     rows = list(zip(keys.tolist(), periods.tolist(), qty.tolist(), strict=True))
     if rows != sorted(rows, key=lambda row: row[:2]):

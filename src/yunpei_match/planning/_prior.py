@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,7 +24,14 @@ from ._tables import as_table, column, numbers
 _ID_KINDS = (pa.types.is_integer, lambda t: pa.types.is_string(t) or pa.types.is_large_string(t))
 
 
-def blend(prior: Any, series: Series, mean, ratio, chosen, prior_code: int):
+def blend(
+    prior: Any,
+    series: Series,
+    mean: npt.NDArray[np.float64],
+    ratio: npt.NDArray[np.float64],
+    chosen: npt.NDArray[np.int8],
+    prior_code: int,
+) -> tuple[pa.Array, npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
     """Names, means, variance ratios and methods of the history's series and the prior's new
     ones, after the update."""
     table = as_table(prior, "prior")

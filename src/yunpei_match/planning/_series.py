@@ -8,8 +8,10 @@ series and period add up (several order lines in one month are that month's dema
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from ..errors import ColumnTypeError, DataError
@@ -26,13 +28,13 @@ class Series:
     the series spans ``n_periods[s]`` periods. ``names`` holds the ids, code ``s`` at ``s``."""
 
     names: pa.Array
-    offsets: np.ndarray
-    positions: np.ndarray
-    qty: np.ndarray
-    n_periods: np.ndarray
+    offsets: npt.NDArray[np.int64]
+    positions: npt.NDArray[np.int32]
+    qty: npt.NDArray[np.float64]
+    n_periods: npt.NDArray[np.int32]
 
 
-def period_numbers(values: pa.Array, name: str, freq: str | None) -> np.ndarray:
+def period_numbers(values: pa.Array, name: str, freq: str | None) -> npt.NDArray[np.int64]:
     """Integer periods as they are; dates and timestamps as ``freq`` periods since 1970."""
     if pa.types.is_integer(values.type):
         return values.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
@@ -53,7 +55,9 @@ def period_numbers(values: pa.Array, name: str, freq: str | None) -> np.ndarray:
     return months if freq == "M" else months // 3
 
 
-def from_table(table: pa.Table, name: str, freq: str | None, kernels) -> tuple[Series, int]:
+def from_table(
+    table: pa.Table, name: str, freq: str | None, kernels: ModuleType
+) -> tuple[Series, int]:
     """The series of a (``series``, ``period``, ``qty``) table, and its last period.
 
     Integer ids already grouped in ascending order (as a sorted export comes) are taken as
@@ -80,7 +84,7 @@ def from_table(table: pa.Table, name: str, freq: str | None, kernels) -> tuple[S
     return Series(names, offsets, positions, sums, n_periods.astype(np.int32)), last
 
 
-def _check_span(n_periods: np.ndarray, name: str) -> None:
+def _check_span(n_periods: npt.NDArray[np.int64], name: str) -> None:
     too_long = n_periods > np.iinfo(np.int32).max
     if too_long.any():
         raise DataError(

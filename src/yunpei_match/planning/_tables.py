@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -61,7 +62,9 @@ def column(table: pa.Table, name: str, column_name: str) -> pa.Array:
     return values
 
 
-def numbers(values: pa.Array, name: str, *, low: float, high: float = MAX_QTY) -> np.ndarray:
+def numbers(
+    values: pa.Array, name: str, *, low: float, high: float = MAX_QTY
+) -> npt.NDArray[np.float64]:
     """A numeric column as float64, every value finite and in ``[low, high]``."""
     if not (pa.types.is_integer(values.type) or pa.types.is_floating(values.type)):
         raise ColumnTypeError(f"{name} must hold numbers, got {values.type}")

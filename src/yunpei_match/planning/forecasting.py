@@ -36,13 +36,15 @@ starting values are those of statsforecast's ``CrostonClassic``, ``CrostonSBA``,
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from statistics import NormalDist
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from .._base.kernel_choice import Kernels, kernels_of
@@ -178,7 +180,7 @@ def _ranges(n: int, n_threads: int | None) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in pairwise(bounds)]
 
 
-def _parallel(work, n: int, n_threads: int | None) -> None:
+def _parallel(work: Callable[[int, int], None], n: int, n_threads: int | None) -> None:
     """Run ``work(start, stop)`` over the series split between threads (the GIL released)."""
     ranges = _ranges(n, n_threads)
     if len(ranges) == 1:
@@ -189,7 +191,13 @@ def _parallel(work, n: int, n_threads: int | None) -> None:
             future.result()
 
 
-def _fit(series: Series, code: int, alphas: tuple, n_threads, kernels):
+def _fit(
+    series: Series,
+    code: int,
+    alphas: tuple[float, float, float],
+    n_threads: int | None,
+    kernels: ModuleType,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
     n = len(series.n_periods)
     mean, ratio, chosen = np.empty(n), np.empty(n), np.empty(n, np.int8)
 
@@ -201,7 +209,13 @@ def _fit(series: Series, code: int, alphas: tuple, n_threads, kernels):
     return mean, ratio, chosen
 
 
-def _table(names, mean, ratio, chosen, options: dict) -> pa.Table:
+def _table(
+    names: pa.Array,
+    mean: npt.NDArray[np.float64],
+    ratio: npt.NDArray[np.float64],
+    chosen: npt.NDArray[np.int8],
+    options: dict[str, Any],
+) -> pa.Table:
     n, horizon = len(mean), options["horizon"]
     steps = np.arange(1, horizon + 1)
     step_mean = mean[:, None] * (steps if options["cumulative"] else np.ones(horizon))
@@ -218,7 +232,9 @@ def _table(names, mean, ratio, chosen, options: dict) -> pa.Table:
     return pa.table(columns)
 
 
-def _quantile_columns(mean, ratio, options: dict) -> dict[str, np.ndarray]:
+def _quantile_columns(
+    mean: npt.NDArray[np.float64], ratio: npt.NDArray[np.float64], options: dict[str, Any]
+) -> dict[str, npt.NDArray[np.int64]]:
     """``q<level>`` columns: the quantiles of every step (or of steps 1 to h, cumulative)."""
     n, horizon, levels = len(mean), options["horizon"], options["levels"]
     z_scores = np.array([NormalDist().inv_cdf(level) for level in levels])
@@ -226,7 +242,7 @@ def _quantile_columns(mean, ratio, options: dict) -> dict[str, np.ndarray]:
     for periods in range(1, horizon + 1) if options["cumulative"] else [1]:
         out = np.empty((n, len(levels)), np.int64)
 
-        def work(a: int, b: int, p: int = periods, o: np.ndarray = out) -> None:
+        def work(a: int, b: int, p: int = periods, o: npt.NDArray[np.int64] = out) -> None:
             options["kernels"].quantiles(mean, ratio, float(p), levels, z_scores, a, b, o)
 
         _parallel(work, n, options["n_threads"])
@@ -244,7 +260,7 @@ def quantile_column(level: float) -> str:
     return f"q{round(level * 100, 10):g}"
 
 
-def _check_levels(levels) -> np.ndarray:
+def _check_levels(levels: Sequence[float]) -> npt.NDArray[np.float64]:
     array = np.asarray(levels, dtype=np.float64)
     if array.ndim != 1 or not len(array) or not ((array > 0) & (array < 1)).all():
         raise DataError(f"levels must be one or more numbers in (0, 1), got {levels!r}")
