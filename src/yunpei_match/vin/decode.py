@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from types import ModuleType
 from typing import Any, Literal, NamedTuple
 
@@ -49,7 +49,13 @@ _ALL_REASONS = (1 << len(REASONS)) - 1
 _EU_WARNINGS = _flags.FLAG_YEAR_CODE | _flags.FLAG_CHECK_DIGIT
 _LIGHT_VEHICLE = _flags.FLAG_VIS_DIGIT_13  # 49 CFR 565 only, and only for light vehicles
 _REASON_BITS = np.array([1 << k for k in range(len(REASONS))], np.uint16)
-_REASON_NAMES = pa.array(REASONS, pa.string())
+
+
+@cache
+def _reason_names() -> pa.Array:
+    """The reason codes as an Arrow array, made on first use: pyarrow's first ``pa.array``
+    imports pandas when it is installed, which importing this module should not pay for."""
+    return pa.array(REASONS, pa.string())
 
 
 class _Policy(NamedTuple):
@@ -523,5 +529,5 @@ def _reason_lists(flags: npt.NDArray[np.uint16], mask: int) -> pa.ListArray:
     hits = (selected[rows, None] & _REASON_BITS) != 0
     counts = np.zeros(len(flags), np.int32)
     counts[rows] = hits.sum(axis=1)
-    names = _REASON_NAMES.take(pa.array(np.nonzero(hits)[1], pa.int32()))
+    names = _reason_names().take(pa.array(np.nonzero(hits)[1], pa.int32()))
     return pa.ListArray.from_arrays(pa.array(offsets(counts)), names)
