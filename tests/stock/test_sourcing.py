@@ -746,6 +746,26 @@ def networks(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+def network_inventory(network: dict[str, Any]) -> tuple[ym.Inventory, dict[str, set[str]]]:
+    """The inventory a drawn network describes, and each part's interchange group."""
+    catalog = catalog_of(network["parts"], ["oil filter"] * len(network["parts"]), network["oe"])
+    groups = {
+        part: set(catalog.numbers.interchange(part).column("part_id").to_pylist()) | {part}
+        for part in network["parts"]
+    }
+    stock = network["stock"]
+    inventory = ym.Inventory.from_tables(
+        catalog,
+        warehouses=network["warehouses"],
+        stock={
+            "warehouse_id": [w for w, _ in stock],
+            "part_id": pa.array([p for _, p in stock], pa.string()),
+            "qty": pa.array(list(stock.values()), pa.int64()),
+        },
+    )
+    return inventory, groups
+
+
 def exhaustive(network: dict[str, Any], groups: dict[str, set[str]]) -> dict[str, Any]:
     """Every subset of warehouses, smallest first: which parts can be filled at all, and the
     best cover's size, lines shipped as substitutes and total km (in that order of priority)."""
@@ -816,21 +836,8 @@ def exhaustive(network: dict[str, Any], groups: dict[str, set[str]]) -> dict[str
     }
 )
 def test_plans_are_as_good_as_an_exhaustive_search(network):
-    catalog = catalog_of(network["parts"], ["oil filter"] * len(network["parts"]), network["oe"])
-    groups = {
-        part: set(catalog.numbers.interchange(part).column("part_id").to_pylist()) | {part}
-        for part in network["parts"]
-    }
+    inventory, groups = network_inventory(network)
     stock = network["stock"]
-    inventory = ym.Inventory.from_tables(
-        catalog,
-        warehouses=network["warehouses"],
-        stock={
-            "warehouse_id": [w for w, _ in stock],
-            "part_id": pa.array([p for _, p in stock], pa.string()),
-            "qty": pa.array(list(stock.values()), pa.int64()),
-        },
-    )
     parts, qty = zip(*network["lines"], strict=True)
     plan = inventory.source_order(
         {"part_id": list(parts), "qty": list(qty)},

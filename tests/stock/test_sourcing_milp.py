@@ -15,11 +15,10 @@ from collections import defaultdict
 from typing import Any
 
 import highspy
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_sourcing import CITIES, TOLERANCE_KM, catalog_of, haversine_km, places_of
+from test_sourcing import CITIES, TOLERANCE_KM, haversine_km, network_inventory, places_of
 
 import yunpei_match as ym
 
@@ -133,21 +132,7 @@ def plan_objective(plan: ym.SourcingPlan) -> tuple[int, int, int, float]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(network=networks(), cap=st.sampled_from([None, None, 1, 2]))
 def test_plans_said_optimal_have_the_milp_objective(network, cap):
-    catalog = catalog_of(network["parts"], ["oil filter"] * len(network["parts"]), network["oe"])
-    groups = {
-        part: set(catalog.numbers.interchange(part).column("part_id").to_pylist()) | {part}
-        for part in network["parts"]
-    }
-    stock = network["stock"]
-    inventory = ym.Inventory.from_tables(
-        catalog,
-        warehouses=network["warehouses"],
-        stock={
-            "warehouse_id": [w for w, _ in stock],
-            "part_id": pa.array([p for _, p in stock], pa.string()),
-            "qty": pa.array(list(stock.values()), pa.int64()),
-        },
-    )
+    inventory, groups = network_inventory(network)
     parts, qty = zip(*network["lines"], strict=True)
     plan = inventory.source_order(
         {"part_id": list(parts), "qty": list(qty)},
