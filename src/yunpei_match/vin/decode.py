@@ -463,10 +463,7 @@ def _scalar(vin: object) -> str | None:
 
 
 def _scan(vins: Any, impl: ModuleType) -> _Scan:
-    try:
-        array = as_string_array(vins, "vins")
-    except UnicodeEncodeError as exc:
-        raise DataError(f"vins must be valid Unicode text: {exc}") from None
+    array = as_string_array(vins, "vins")  # a lone surrogate is a DataError there
     scans = [_scan_chunk(chunk, impl) for chunk in array.chunks]
     if len(scans) == 1:
         return scans[0]
